@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export GX_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export DO_NOT_TRACK := 1
+
+.PHONY: install run test stop lint clean
+
+# uv is bootstrapped into the project's venv with pip, then pins everything from uv.lock
+# (uv itself is in the lock, so `uv sync` keeps it).
+$(UV):
+	@echo "==> creating $(VENV) and installing uv"
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+install: $(UV)
+	@echo "==> installing locked dependencies (uv sync --frozen)"
+	@time $(UV) sync --frozen
+
+run: install
+	$(VENV)/bin/mwh run $(ARGS)
+
+test: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+stop:
+	@if [ -x $(VENV)/bin/mwh ]; then $(VENV)/bin/mwh stop; else echo "nothing to stop"; fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models tests macros
+
+clean: stop
+	rm -rf .mwh dbt_project/target dbt_project/logs

@@ -1,0 +1,158 @@
+"""`mwh`: the project's command line (the DAGs call the same code)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from ingest.config import redact
+
+log = logging.getLogger("mwh")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from ingest.runtime import ensure_warehouse
+    from ingest.warehouse import migrate
+
+    dsn, embedded = ensure_warehouse()
+    applied = migrate(dsn)
+    print(f"warehouse ({'embedded' if embedded else 'WAREHOUSE_DSN'}): {dsn if embedded else redact(dsn)}")
+    if applied:
+        print(f"applied migrations: {', '.join(applied)}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from ingest.runtime import ensure_warehouse
+    from ingest.warehouse import migrate
+
+    dsn, _ = ensure_warehouse()
+    applied = migrate(dsn)
+    print(f"applied: {', '.join(applied) if applied else 'nothing (up to date)'}")
+    return 0
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    from ingest.embedded import default_server
+
+    stopped = default_server().stop()
+    print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+    return 0
+
+
+def cmd_dsn(args: argparse.Namespace) -> int:
+    from ingest.runtime import ensure_warehouse
+
+    print(ensure_warehouse()[0])
+    return 0
+
+
+def cmd_dbt_parse(args: argparse.Namespace) -> int:
+    from ingest.runtime import dbt, ensure_warehouse
+
+    dbt(["parse"], ensure_warehouse()[0], log_name="dbt-parse")
+    print("dbt manifest written to dbt_project/target/manifest.json")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    if args.source != "eurostat":
+        print(f"mwh parse: unknown source {args.source!r} (known: eurostat)", file=sys.stderr)
+        return 2
+    from ingest.sources.eurostat.jsonstat import JsonStatError
+    from ingest.sources.eurostat.parse_cli import detect_measure, write_long_csv
+
+    content = Path(args.file).read_bytes()
+    try:
+        doc = json.loads(content)
+        n = write_long_csv(content, args.measure or detect_measure(doc), args.out)
+    except (JsonStatError, json.JSONDecodeError) as exc:
+        print(f"mwh parse: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{n} observations written to {args.out}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The whole pipeline once, through Airflow, then a summary."""
+    from ingest.runtime import (
+        StepFailed,
+        airflow_dags_test,
+        airflow_db_migrate,
+        airflow_env,
+        dbt,
+        ensure_warehouse,
+        step,
+    )
+    from ingest.summary import print_summary
+    from ingest.warehouse import migrate
+
+    if args.live:
+        os.environ["MWH_LIVE"] = "1"
+    total = 6
+    started = time.perf_counter()
+    try:
+        with step(1, total, "warehouse"):
+            dsn, embedded = ensure_warehouse()
+        with step(2, total, "warehouse migrations"):
+            applied = migrate(dsn)
+            print(f"      applied: {', '.join(applied) or 'none (up to date)'}")
+        with step(3, total, "dbt parse (manifest for cosmos)"):
+            dbt(["parse"], dsn, log_name="dbt-parse")
+        env = airflow_env(dsn)
+        with step(4, total, "Airflow metadata database"):
+            airflow_db_migrate(env)
+        with step(5, total, "DAG ingest_eurostat: fetch -> load -> validate"):
+            airflow_dags_test("ingest_eurostat", env)
+        with step(6, total, "DAG transform: dbt build via cosmos"):
+            airflow_dags_test("transform", env)
+    except StepFailed as exc:
+        print(f"\nmwh run failed: {exc}", file=sys.stderr)
+        return 1
+    print_summary(dsn, embedded=embedded, seconds=time.perf_counter() - started)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from ingest.runtime import ensure_warehouse
+    from ingest.summary import print_summary
+
+    dsn, embedded = ensure_warehouse()
+    print_summary(dsn, embedded=embedded)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mwh", description="Migration data warehouse")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run the pipeline once end to end through Airflow")
+    r.add_argument("--live", action="store_true", help="call the live APIs (default: samples)")
+    r.set_defaults(func=cmd_run)
+    sub.add_parser("up", help="start/reuse the warehouse and migrate it").set_defaults(func=cmd_up)
+    sub.add_parser("migrate", help="apply warehouse migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("stop", help="stop the embedded PostgreSQL").set_defaults(func=cmd_stop)
+    sub.add_parser("dsn", help="print the warehouse connection string").set_defaults(func=cmd_dsn)
+    sub.add_parser("summary", help="rows, validation and models").set_defaults(func=cmd_summary)
+    sub.add_parser("dbt-parse", help="write the dbt manifest").set_defaults(func=cmd_dbt_parse)
+    pa = sub.add_parser("parse", help="write a saved response's observations as long CSV")
+    pa.add_argument("source")
+    pa.add_argument("file")
+    pa.add_argument("--out", required=True)
+    pa.add_argument("--measure", help="override the measure name (default: the dataset code)")
+    pa.set_defaults(func=cmd_parse)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

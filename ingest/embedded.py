@@ -1,0 +1,212 @@
+"""An embedded, real PostgreSQL for machines with no warehouse configured.
+
+Everything about starting a private server lives here, so the binaries' origin
+(the pgserver wheel today, the machine's own PostgreSQL as a fallback) can be
+swapped without touching the rest of the project. The server listens on
+127.0.0.1 on a free port, keeps its data in the project's git-ignored state
+folder, and keeps running after `mwh run` so that psql and BI tools can connect.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import pwd
+import shutil
+import socket
+import stat
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from ingest.config import state_dir
+
+log = logging.getLogger(__name__)
+
+DBNAME = "warehouse"
+SUPERUSER = "postgres"
+# PostgreSQL refuses to run as root: as root the server runs as this system user.
+SYSTEM_USER = "mwh-postgres"
+
+
+class EmbeddedServerError(RuntimeError):
+    pass
+
+
+def find_bindir() -> Path:
+    """The pgserver wheel's binaries first (pinned by the lock file), then the machine's."""
+    override = os.environ.get("MWH_PG_BINDIR")
+    candidates: list[Path] = [Path(override)] if override else []
+    # Locate the wheel's files without importing it (its import has side effects).
+    spec = importlib.util.find_spec("pgserver")
+    if spec and spec.submodule_search_locations:
+        candidates += [Path(p) / "pginstall" / "bin" for p in spec.submodule_search_locations]
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        if out.returncode == 0:
+            candidates.append(Path(out.stdout.strip()))
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    for c in candidates:
+        if (c / "initdb").exists() and (c / "pg_ctl").exists():
+            return c
+    raise EmbeddedServerError(
+        "no PostgreSQL binaries found: install the project (make run) or set MWH_PG_BINDIR"
+    )
+
+
+@dataclass
+class EmbeddedServer:
+    root: Path
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root / "pgdata"
+
+    @property
+    def logfile(self) -> Path:
+        return self.root / "postgres.log"
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / "server.json"
+
+    def _state(self) -> dict:
+        if self.state_file.exists():
+            return json.loads(self.state_file.read_text())
+        return {}
+
+    def dsn(self, dbname: str = DBNAME) -> str:
+        port = self._state().get("port")
+        if not port:
+            raise EmbeddedServerError("the embedded server was never started (run `mwh up`)")
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{dbname}"
+
+    # --- running as root --------------------------------------------------
+    def _run_as(self) -> dict:
+        """subprocess kwargs that drop root privileges for the server's own binaries."""
+        if os.geteuid() != 0:
+            return {}
+        try:
+            pwd.getpwnam(SYSTEM_USER)
+        except KeyError:
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                 SYSTEM_USER],
+                check=True, capture_output=True,
+            )  # fmt: skip
+        entry = pwd.getpwnam(SYSTEM_USER)
+        # The unprivileged user must traverse to the data folder and run the binaries.
+        for p in [*reversed(self.root.parents), self.root]:
+            if p.exists():
+                p.chmod(p.stat().st_mode | stat.S_IXOTH)
+        bindir = find_bindir()
+        for p in [bindir.parent, *bindir.parent.rglob("*")]:
+            mode = p.stat().st_mode
+            p.chmod(mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() or mode & stat.S_IXUSR else 0))
+        for p in [*reversed(bindir.parents)]:
+            p.chmod(p.stat().st_mode | stat.S_IXOTH)
+        return {"user": entry.pw_uid, "group": entry.pw_gid}
+
+    def _chown(self, path: Path, run_as: dict) -> None:
+        if run_as:
+            os.chown(path, run_as["user"], run_as["group"])
+
+    # --- lifecycle ----------------------------------------------------------
+    def is_running(self) -> bool:
+        bindir = find_bindir()
+        if not (self.pgdata / "PG_VERSION").exists():
+            return False
+        out = subprocess.run(
+            [str(bindir / "pg_ctl"), "status", "-D", str(self.pgdata)],
+            capture_output=True, text=True, **self._run_as(),
+        )  # fmt: skip
+        return out.returncode == 0
+
+    def start(self) -> str:
+        """Start (initialising on first use) and return the DSN; reuse a running server."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        run_as = self._run_as()
+        bindir = find_bindir()
+        if not (self.pgdata / "PG_VERSION").exists():
+            self.pgdata.mkdir(parents=True, exist_ok=True)
+            self._chown(self.pgdata, run_as)
+            self.pgdata.chmod(0o700)
+            subprocess.run(
+                [str(bindir / "initdb"), "-D", str(self.pgdata), "-U", SUPERUSER,
+                 "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
+                check=True, capture_output=True, **run_as,
+            )  # fmt: skip
+        if self.is_running():
+            return self.dsn()
+        state = self._state()
+        port = state.get("port")
+        if not port or not _port_free(port):
+            port = _free_port()
+        sockdir = self.root / "socket"
+        sockdir.mkdir(exist_ok=True)
+        self._chown(sockdir, run_as)
+        if not self.logfile.exists():
+            self.logfile.touch()
+        self._chown(self.logfile, run_as)
+        opts = f"-h 127.0.0.1 -p {port} -k {sockdir} -c fsync=off -c full_page_writes=off"
+        res = subprocess.run(
+            [str(bindir / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.pgdata),
+             "-l", str(self.logfile), "-o", opts],
+            capture_output=True, text=True, **run_as,
+        )  # fmt: skip
+        if res.returncode != 0:
+            tail = self.logfile.read_text(errors="replace")[-2000:]
+            raise EmbeddedServerError(f"embedded PostgreSQL failed to start:\n{res.stderr}\n{tail}")
+        self.state_file.write_text(json.dumps({"port": port, "bindir": str(bindir)}))
+        self._ensure_database()
+        return self.dsn()
+
+    def _ensure_database(self) -> None:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
+                    exists = conn.execute(
+                        "select 1 from pg_database where datname = %s", (DBNAME,)
+                    ).fetchone()
+                    if not exists:
+                        conn.execute(f'create database "{DBNAME}"')
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def stop(self) -> bool:
+        if not self.is_running():
+            return False
+        subprocess.run(
+            [str(find_bindir() / "pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w"],
+            check=True, capture_output=True, **self._run_as(),
+        )  # fmt: skip
+        return True
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def default_server() -> EmbeddedServer:
+    return EmbeddedServer(state_dir() / "postgres")

@@ -1,0 +1,114 @@
+"""ops.batches: one row per batch, the ledger every load and validation writes to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+from ingest.datasets import RawDataset
+
+
+@dataclass
+class Batch:
+    batch_id: int
+    source: str
+    dataset: str
+    raw_table: str
+    request: str | None
+    content_sha256: str | None
+    rows_received: int | None
+    rows_loaded: int | None
+    rows_quarantined: int
+    status: str
+    started_at: datetime
+    loaded_at: datetime | None
+    validated_at: datetime | None
+    error: str | None
+
+
+_COLUMNS = ", ".join(Batch.__dataclass_fields__)
+
+
+def find_by_sha(conn: psycopg.Connection, ds: RawDataset, sha256: str) -> Batch | None:
+    with conn.cursor(row_factory=class_row(Batch)) as cur:
+        return cur.execute(
+            f"select {_COLUMNS} from ops.batches"
+            " where source = %s and dataset = %s and content_sha256 = %s and status <> 'error'",
+            (ds.source, ds.name, sha256),
+        ).fetchone()
+
+
+def get(conn: psycopg.Connection, batch_id: int) -> Batch:
+    with conn.cursor(row_factory=class_row(Batch)) as cur:
+        row = cur.execute(
+            f"select {_COLUMNS} from ops.batches where batch_id = %s", (batch_id,)
+        ).fetchone()
+    if row is None:
+        raise LookupError(f"no batch {batch_id} in ops.batches")
+    return row
+
+
+def open_batch(
+    conn: psycopg.Connection,
+    ds: RawDataset,
+    *,
+    sha256: str,
+    request: str | None,
+    data_interval: tuple[datetime | None, datetime | None] = (None, None),
+) -> int:
+    row = conn.execute(
+        """insert into ops.batches (source, dataset, raw_table, request, content_sha256,
+                                    data_interval_start, data_interval_end, status)
+           values (%s, %s, %s, %s, %s, %s, %s, 'loading') returning batch_id""",
+        (ds.source, ds.name, ds.raw_table, request, sha256, *data_interval),
+    ).fetchone()
+    return row[0]
+
+
+def close_load(
+    conn: psycopg.Connection, batch_id: int, *, received: int, loaded: int, quarantined: int
+) -> None:
+    conn.execute(
+        """update ops.batches set rows_received = %s, rows_loaded = %s, rows_quarantined = %s,
+                  status = 'loaded', loaded_at = now() where batch_id = %s""",
+        (received, loaded, quarantined, batch_id),
+    )
+
+
+def record_error(
+    dsn: str, ds: RawDataset, *, request: str | None, sha256: str | None, error: str
+) -> int:
+    """A failed load is still a ledger row (own transaction: the load's was rolled back)."""
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            """insert into ops.batches (source, dataset, raw_table, request, content_sha256,
+                                        status, error)
+               values (%s, %s, %s, %s, %s, 'error', %s) returning batch_id""",
+            (ds.source, ds.name, ds.raw_table, request, sha256, error[:4000]),
+        ).fetchone()
+        return row[0]
+
+
+def set_validation(conn: psycopg.Connection, batch_id: int, status: str, summary: dict) -> None:
+    conn.execute(
+        """update ops.batches set status = %s, validated_at = now(), validation_summary = %s
+           where batch_id = %s""",
+        (status, Jsonb(summary), batch_id),
+    )
+
+
+def latest(conn: psycopg.Connection) -> list[dict]:
+    """The latest non-error batch of every dataset, for summaries."""
+    cur = conn.execute(
+        """select distinct on (source, dataset)
+                  source, dataset, batch_id, status, rows_received, rows_loaded,
+                  rows_quarantined, validation_summary, loaded_at, validated_at
+           from ops.batches where status <> 'error'
+           order by source, dataset, batch_id desc"""
+    )
+    cols = [c.name for c in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

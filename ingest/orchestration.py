@@ -1,0 +1,77 @@
+"""What the DAG files share: defaults, assets and the warehouse connection.
+
+DAG files stay thin wiring; this module is cheap to import (no GX, no dbt, no I/O).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from ingest.config import DBT_PROJECT_DIR, warehouse_dsn
+from ingest.datasets import RawDataset
+
+CONN_ID = "warehouse"
+# Policy tests check every DAG's tags against this list.
+ALLOWED_TAGS = frozenset({"ingest", "transform", "publish", "api", "submissions", "dbt"})
+
+DEFAULT_ARGS = {
+    "owner": "data-engineering",
+    "retries": int(os.environ.get("MWH_TASK_RETRIES", "2")),
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": True,
+}
+
+
+def asset_for(ds: RawDataset):
+    """The Asset a validated batch of `ds` updates; the transform DAG is scheduled on it."""
+    from airflow.sdk import Asset
+
+    return Asset(name=ds.key, uri=ds.asset_uri, group="raw")
+
+
+def task_warehouse_dsn() -> str:
+    """Inside a task: the Airflow connection `warehouse`, else WAREHOUSE_DSN."""
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowRuntimeError
+
+    try:
+        conn = BaseHook.get_connection(CONN_ID)
+    except (AirflowRuntimeError, KeyError, LookupError) as exc:
+        dsn = warehouse_dsn()
+        if dsn:
+            return dsn
+        raise RuntimeError(
+            f"no warehouse configured: define the Airflow connection '{CONN_ID}' "
+            "(or AIRFLOW_CONN_WAREHOUSE) or set WAREHOUSE_DSN"
+        ) from exc
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(
+        host=conn.host, port=conn.port, user=conn.login,
+        password=conn.password or None, dbname=conn.schema,
+    )  # fmt: skip
+
+
+# dbt reads these in profiles.yml; rendered at run time from the same connection.
+DBT_ENV_TEMPLATE = {
+    "WAREHOUSE_HOST": "{{ conn.warehouse.host }}",
+    "WAREHOUSE_PORT": "{{ conn.warehouse.port or 5432 }}",
+    "WAREHOUSE_USER": "{{ conn.warehouse.login }}",
+    "WAREHOUSE_PASSWORD": "{{ conn.warehouse.password or '' }}",
+    "WAREHOUSE_DBNAME": "{{ conn.warehouse.schema }}",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+}
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter (the project's venv or image)."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_manifest() -> Path:
+    return Path(os.environ.get("MWH_DBT_MANIFEST", DBT_PROJECT_DIR / "target" / "manifest.json"))
