@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -21,7 +20,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     dsn, embedded = ensure_warehouse()
     applied = migrate(dsn)
-    print(f"warehouse ({'embedded' if embedded else 'WAREHOUSE_DSN'}): {dsn if embedded else redact(dsn)}")
+    where = "embedded" if embedded else "WAREHOUSE_DSN"
+    print(f"warehouse ({where}): {dsn if embedded else redact(dsn)}")
     if applied:
         print(f"applied migrations: {', '.join(applied)}")
     return 0
@@ -61,17 +61,18 @@ def cmd_dbt_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    if args.source != "eurostat":
-        print(f"mwh parse: unknown source {args.source!r} (known: eurostat)", file=sys.stderr)
-        return 2
-    from ingest.sources.eurostat.jsonstat import JsonStatError
-    from ingest.sources.eurostat.parse_cli import detect_measure, write_long_csv
+    from ingest.longcsv import write_long_csv
+    from ingest.sources import SOURCE_NAMES, source_module
 
-    content = Path(args.file).read_bytes()
+    if args.source not in SOURCE_NAMES:
+        known = ", ".join(SOURCE_NAMES)
+        print(f"mwh parse: unknown source {args.source!r} (known: {known})", file=sys.stderr)
+        return 2
     try:
-        doc = json.loads(content)
-        n = write_long_csv(content, args.measure or detect_measure(doc), args.out)
-    except (JsonStatError, json.JSONDecodeError) as exc:
+        content = Path(args.file).read_bytes()
+        dims, rows = source_module(args.source).parse_saved(content, args.measure)
+        n = write_long_csv(dims, rows, args.out)
+    except (OSError, ValueError) as exc:  # JSON and JSON-stat errors are ValueErrors
         print(f"mwh parse: {args.file}: {exc}", file=sys.stderr)
         return 1
     print(f"{n} observations written to {args.out}")
@@ -149,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -108,7 +108,9 @@ class EmbeddedServer:
         bindir = find_bindir()
         for p in [bindir.parent, *bindir.parent.rglob("*")]:
             mode = p.stat().st_mode
-            p.chmod(mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() or mode & stat.S_IXUSR else 0))
+            p.chmod(
+                mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() or mode & stat.S_IXUSR else 0)
+            )
         for p in [*reversed(bindir.parents)]:
             p.chmod(p.stat().st_mode | stat.S_IXOTH)
         return {"user": entry.pw_uid, "group": entry.pw_gid}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
@@ -30,23 +31,26 @@ class Batch:
     error: str | None
 
 
-_COLUMNS = ", ".join(Batch.__dataclass_fields__)
+# Column names come from the dataclass, never from input.
+_SELECT = sql.SQL("select {} from ops.batches").format(
+    sql.SQL(", ").join(sql.Identifier(c) for c in Batch.__dataclass_fields__)
+)
 
 
 def find_by_sha(conn: psycopg.Connection, ds: RawDataset, sha256: str) -> Batch | None:
     with conn.cursor(row_factory=class_row(Batch)) as cur:
         return cur.execute(
-            f"select {_COLUMNS} from ops.batches"
-            " where source = %s and dataset = %s and content_sha256 = %s and status <> 'error'",
+            _SELECT
+            + sql.SQL(
+                " where source = %s and dataset = %s and content_sha256 = %s and status <> 'error'"
+            ),
             (ds.source, ds.name, sha256),
         ).fetchone()
 
 
 def get(conn: psycopg.Connection, batch_id: int) -> Batch:
     with conn.cursor(row_factory=class_row(Batch)) as cur:
-        row = cur.execute(
-            f"select {_COLUMNS} from ops.batches where batch_id = %s", (batch_id,)
-        ).fetchone()
+        row = cur.execute(_SELECT + sql.SQL(" where batch_id = %s"), (batch_id,)).fetchone()
     if row is None:
         raise LookupError(f"no batch {batch_id} in ops.batches")
     return row

@@ -81,15 +81,15 @@ def load_batch(
         width = len(ds.columns)
         copy_sql = sql.SQL("copy {} ({}) from stdin").format(
             raw_table_ident(ds),
-            sql.SQL(", ").join(sql.Identifier(c) for c in (*ds.columns, "_batch_id", "_row_number")),
+            sql.SQL(", ").join(
+                sql.Identifier(c) for c in (*ds.columns, "_batch_id", "_row_number")
+            ),
         )
         n = 0
         with conn.cursor() as cur, cur.copy(copy_sql) as copy:
             for n, row in enumerate(rows, start=1):
                 if len(row) != width:
-                    raise ValueError(
-                        f"{ds.key}: row {n} has {len(row)} fields, expected {width}"
-                    )
+                    raise ValueError(f"{ds.key}: row {n} has {len(row)} fields, expected {width}")
                 copy.write_row((*row, batch_id, n))
         ledger.close_load(conn, batch_id, received=n, loaded=n, quarantined=0)
         log.info("%s: loaded batch %s with %s rows", ds.key, batch_id, n)

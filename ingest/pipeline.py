@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from ingest import ledger
 from ingest.config import live_mode, payload_dir
@@ -53,7 +54,7 @@ def fetch(
 
 def load(dsn: str, payload: dict, *, start=None, end=None) -> dict:
     ds = get_dataset(payload["source"], payload["dataset"])
-    content = open(payload["path"], "rb").read()
+    content = Path(payload["path"]).read_bytes()
     if hashlib.sha256(content).hexdigest() != payload["sha256"]:
         raise ValueError(f"{payload['path']} does not match its sha256: refusing to load it")
     try:

@@ -99,7 +99,9 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
     )
     batch_def = asset.add_batch_definition_whole_table("batch")
     suite = context.suites.add(
-        gx.ExpectationSuite(name=cfg["name"], expectations=cfg["expectations"], meta=cfg.get("meta"))
+        gx.ExpectationSuite(
+            name=cfg["name"], expectations=cfg["expectations"], meta=cfg.get("meta")
+        )
     )
     vd = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{ds.key}__{batch_id}", data=batch_def, suite=suite)

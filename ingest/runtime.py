@@ -79,7 +79,9 @@ def run_logged(
         res = subprocess.run(list(cmd), env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     if res.returncode != 0:
         tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-40:])
-        raise StepFailed(f"{' '.join(cmd[:3])} failed (exit {res.returncode}); log {log_file}:\n{tail}")
+        raise StepFailed(
+            f"{' '.join(cmd[:3])} failed (exit {res.returncode}); log {log_file}:\n{tail}"
+        )
 
 
 def bin_path(name: str) -> str:

@@ -62,7 +62,20 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
                     )
                 log.info("applied migration %s", path.name)
                 applied_now.append(version)
+            ensure_raw_tables(conn)
+            conn.commit()
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
             conn.commit()
     return applied_now
+
+
+def ensure_raw_tables(conn: psycopg.Connection) -> None:
+    """Every registered dataset's raw table exists from the start, so dbt's sources
+    resolve before the first batch arrives. Columns are declared by the datasets."""
+    from ingest.loader import ensure_raw_table
+    from ingest.sources import SOURCE_NAMES, datasets
+
+    for source in SOURCE_NAMES:
+        for ds in datasets(source).values():
+            ensure_raw_table(conn, ds)

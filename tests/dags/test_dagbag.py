@@ -62,7 +62,9 @@ def test_dag_files_are_thin(path):
     tree = ast.parse(path.read_text())
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
-            names = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            names = (
+                [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            )
             for name in names:
                 root = (name or "").split(".")[0]
                 assert root not in {"great_expectations", "dbt", "requests", "psycopg"}, (

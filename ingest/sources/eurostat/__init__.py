@@ -9,7 +9,7 @@ from datetime import datetime
 from ingest.sources.eurostat import client, jsonstat
 from ingest.sources.eurostat.datasets import DATASETS, EurostatDataset
 
-__all__ = ["DATASETS", "fetch", "rows"]
+__all__ = ["DATASETS", "fetch", "parse_saved", "rows"]
 
 
 class StructureChangedError(jsonstat.JsonStatError):
@@ -33,3 +33,10 @@ def rows(ds: EurostatDataset, content: bytes) -> Iterator[tuple[str, ...]]:
             f"{ds.code}: dimensions {list(dims)} differ from the declared {list(ds.dimensions)}"
         )
     return observations
+
+
+def parse_saved(content: bytes, measure: str | None = None):
+    """A saved response as (dimension ids, long rows); the measure defaults to the
+    dataset code the response names (`extension.id`)."""
+    doc = json.loads(content)
+    return jsonstat.parse(doc, measure=measure or jsonstat.dataset_code(doc) or "value")

@@ -1,0 +1,113 @@
+-- Asylum applicants by citizenship, sex, age and type, monthly (migr_asyappctzm):
+-- one row per observation, from the latest promoted batch that carries it.
+
+with
+
+source as (
+
+    select * from {{ source('eurostat', 'asylum_applicants_monthly') }}
+
+),
+
+batches as (
+
+    select * from {{ source('ops', 'batches') }}
+
+),
+
+aggregate_codes as (
+
+    select * from {{ ref('eurostat_aggregate_codes') }}
+
+),
+
+promoted_batches as (
+
+    -- Only validated batches reach staging; failed, erroring or unvalidated ones never do.
+    select
+        batch_id,
+        status as batch_status
+    from batches
+    where status in ('passed', 'warned')
+
+),
+
+promoted_rows as (
+
+    select
+        source.*,
+        promoted_batches.batch_status
+    from source
+    inner join promoted_batches
+        on source._batch_id = promoted_batches.batch_id
+
+),
+
+ranked as (
+
+    -- A later batch revises the figures of an earlier one: the highest batch wins.
+    select
+        *,
+        row_number() over (
+            partition by geo, citizen, sex, applicant, age, time
+            order by _batch_id desc, _row_number desc
+        ) as revision_rank
+    from promoted_rows
+
+),
+
+latest as (
+
+    select * from ranked
+    where revision_rank = 1
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ surrogate_key(['geo', 'citizen', 'sex', 'applicant', 'age', 'time']) }}
+            as observation_id,
+
+        ---------- dimensions
+        cast(geo as text) as geo_code,
+        cast(citizen as text) as citizen_code,
+        cast(sex as text) as sex_code,
+        cast(applicant as text) as applicant_type,
+        cast(age as text) as age_code,
+        cast(to_date(time, 'YYYY-MM') as date) as month,
+
+        ---------- measures
+        cast(nullif(value, '') as integer) as applicants,
+        cast(nullif(flag, '') as text) as status_flag,
+
+        ---------- source metadata
+        cast(freq as text) as frequency_code,
+        cast(unit as text) as unit_code,
+        cast(measure as text) as dataset_code,
+
+        ---------- provenance
+        cast(_batch_id as bigint) as batch_id,
+        cast(_row_number as integer) as row_number,
+        cast(batch_status as text) as batch_status
+
+    from latest
+
+),
+
+flagged as (
+
+    select
+        renamed.*,
+        geo_aggregates.code is not null as is_geo_aggregate,
+        citizen_aggregates.code is not null as is_citizen_aggregate
+    from renamed
+    left join aggregate_codes as geo_aggregates
+        on renamed.geo_code = geo_aggregates.code
+    left join aggregate_codes as citizen_aggregates
+        on renamed.citizen_code = citizen_aggregates.code
+
+)
+
+select * from flagged

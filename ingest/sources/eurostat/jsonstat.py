@@ -1,0 +1,163 @@
+"""JSON-stat 2.0 datasets (as Eurostat's dissemination API sends them) as long rows.
+
+`value` and `status` may be sparse dicts keyed by the row-major flat index (the last
+dimension varies fastest), dense lists, or (status only) one string for every cell.
+An observation is a cell with a value or a status; cells with neither are absent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+
+class JsonStatError(ValueError):
+    """A document that is not a usable JSON-stat dataset."""
+
+
+class EmptySelectionError(JsonStatError):
+    """HTTP 200 with a 0 in `size`: Eurostat's answer to a filter matching no category."""
+
+
+class EurostatApiError(JsonStatError):
+    """An error body (`{"error": [{"status", "id", "label"}]}`) instead of a dataset."""
+
+    def __init__(self, status: int | None, label: str):
+        self.status = status
+        self.label = label
+        super().__init__(f"Eurostat API error {status}: {label}")
+
+
+class AsynchronousResponseError(EurostatApiError):
+    """413 ASYNCHRONOUS_RESPONSE: Eurostat queued the extraction; ask again later."""
+
+
+class ExtractionTooBigError(EurostatApiError):
+    """413 EXTRACTION_TOO_BIG: the request must be split (by time or geography)."""
+
+
+def raise_for_error_body(doc: Any) -> None:
+    """Turn Eurostat's error bodies into typed, readable errors."""
+    if not isinstance(doc, Mapping) or "error" not in doc:
+        return
+    errors = doc["error"]
+    first = errors[0] if isinstance(errors, list) and errors else errors
+    if not isinstance(first, Mapping):
+        raise EurostatApiError(None, str(errors))
+    status = first.get("status") or first.get("id")
+    label = str(first.get("label", "")).strip() or "no message"
+    if "ASYNCHRONOUS_RESPONSE" in label:
+        raise AsynchronousResponseError(
+            status, f"{label} (the extraction was queued; the task should retry later)"
+        )
+    if "EXTRACTION_TOO_BIG" in label:
+        raise ExtractionTooBigError(
+            status, f"{label} (split the request by time period or geography)"
+        )
+    raise EurostatApiError(status, label)
+
+
+def categories(doc: Mapping, dim: str) -> list[str]:
+    """A dimension's category codes in index order (`index` as dict, list or absent)."""
+    try:
+        category = doc["dimension"][dim]["category"]
+    except (KeyError, TypeError) as exc:
+        raise JsonStatError(f"dimension {dim!r} has no category block") from exc
+    index = category.get("index")
+    if index is None:
+        # JSON-stat allows omitting `index` for a single category: take `label`'s key.
+        return list(category.get("label", {}))
+    if isinstance(index, list):
+        return [str(c) for c in index]
+    ordered = sorted(index.items(), key=lambda kv: kv[1])
+    if [pos for _, pos in ordered] != list(range(len(ordered))):
+        raise JsonStatError(f"dimension {dim!r}: category index positions are not 0..n-1")
+    return [str(code) for code, _ in ordered]
+
+
+def _cells(field: Any, total: int, name: str) -> Mapping[int, Any]:
+    """`value`/`status` as {flat index: item}, whatever the encoding."""
+    if field is None:
+        return {}
+    if isinstance(field, Mapping):
+        out = {}
+        for key, item in field.items():
+            try:
+                i = int(key)
+            except ValueError as exc:
+                raise JsonStatError(f"{name} key {key!r} is not a flat index") from exc
+            if not 0 <= i < total:
+                raise JsonStatError(f"{name} key {i} is outside the cube of {total} cells")
+            out[i] = item
+        return out
+    if isinstance(field, list):
+        if len(field) != total:
+            raise JsonStatError(f"dense {name} has {len(field)} cells, the cube {total}")
+        return {i: item for i, item in enumerate(field) if item is not None}
+    if isinstance(field, str) and name == "status":
+        return dict.fromkeys(range(total), field)
+    raise JsonStatError(f"{name} must be an object or an array, got {type(field).__name__}")
+
+
+def format_value(value: Any) -> str:
+    """A number as the text raw tables keep: integers without a decimal point."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise JsonStatError(f"value {value!r} is not a number")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise JsonStatError(f"value {value!r} is not finite")
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def parse(doc: Mapping, *, measure: str) -> tuple[list[str], Iterator[tuple[str, ...]]]:
+    """(dimension ids, observations): each observation is the tuple
+    (*dimension codes, measure, value, flag), value and flag '' when absent."""
+    raise_for_error_body(doc)
+    if not isinstance(doc, Mapping) or doc.get("class", "dataset") != "dataset":
+        raise JsonStatError("not a JSON-stat dataset (class must be 'dataset')")
+    dims = doc.get("id")
+    sizes = doc.get("size")
+    if not isinstance(dims, list) or not isinstance(sizes, list) or len(dims) != len(sizes):
+        raise JsonStatError("`id` and `size` must be arrays of the same length")
+    empty = [d for d, s in zip(dims, sizes, strict=True) if s == 0]
+    if empty:
+        raise EmptySelectionError(
+            f"the selection is empty: dimension(s) {', '.join(empty)} have no category "
+            "(size 0). A filter value does not exist in this dataset - check the codes."
+        )
+    cats = [categories(doc, d) for d in dims]
+    for d, size, c in zip(dims, sizes, cats, strict=True):
+        if len(c) != size:
+            raise JsonStatError(f"dimension {d!r}: size says {size}, categories {len(c)}")
+    total = math.prod(sizes)
+    values = _cells(doc.get("value"), total, "value")
+    status = _cells(doc.get("status"), total, "status")
+    # Strides of the row-major layout: the last dimension varies fastest.
+    strides = [math.prod(sizes[i + 1 :]) for i in range(len(sizes))]
+
+    def observations() -> Iterator[tuple[str, ...]]:
+        for flat in sorted(values.keys() | status.keys()):
+            coords = tuple(c[(flat // stride) % size] for c, stride, size in
+                           zip(cats, strides, sizes, strict=True))  # fmt: skip
+            flag = status.get(flat)
+            yield (
+                *coords,
+                measure,
+                format_value(values.get(flat)),
+                "" if flag is None else str(flag),
+            )
+
+    return list(dims), observations()
+
+
+def dataset_code(doc: Mapping) -> str | None:
+    """Eurostat names the dataset in `extension.id` (upper case); None when absent."""
+    ext = doc.get("extension") if isinstance(doc, Mapping) else None
+    code = ext.get("id") if isinstance(ext, Mapping) else None
+    return str(code).lower() if code else None
