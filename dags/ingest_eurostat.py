@@ -43,7 +43,7 @@ def load(payload: dict, data_interval_start=None, data_interval_end=None) -> dic
 
 @task
 def validate(loaded: dict) -> dict:
-    from airflow.exceptions import AirflowSkipException
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
     from ingest import pipeline
     from ingest.orchestration import task_warehouse_dsn
@@ -54,7 +54,8 @@ def validate(loaded: dict) -> dict:
         raise AirflowSkipException(f"batch {loaded['batch_id']} already {loaded['status']}")
     result = pipeline.validate(dsn, loaded)
     if result["status"] == "failed":
-        raise RuntimeError(
+        # The same rows would fail again: no retry; the ledger keeps the batch out of staging.
+        raise AirflowFailException(
             f"batch {result['batch_id']} failed blocking expectations: {result['failed']}"
         )
     return result

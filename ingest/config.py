@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -91,8 +92,21 @@ def dbt_env(dsn: str) -> dict[str, str]:
     }
 
 
+def to_uri(dsn: str) -> str:
+    """Any libpq DSN as a `postgresql://` URI: Airflow connections only parse URIs."""
+    p = dsn_parts(dsn)
+    user = quote(p.pop("user", ""), safe="")
+    password = p.pop("password", None)
+    auth = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
+    host = p.pop("host", "127.0.0.1")
+    port = p.pop("port", "5432")
+    dbname = quote(p.pop("dbname", "postgres"), safe="")
+    query = f"?{urlencode(p)}" if p else ""
+    return f"postgresql://{auth}{host}:{port}/{dbname}{query}"
+
+
 def with_dbname(dsn: str, dbname: str) -> str:
-    return make_conninfo(dsn, dbname=dbname)
+    return to_uri(make_conninfo(dsn, dbname=dbname))
 
 
 def redact(dsn: str) -> str:

@@ -21,6 +21,7 @@ from ingest.config import (
     dbt_env,
     redact,
     state_dir,
+    to_uri,
     warehouse_dsn,
 )
 from ingest.orchestration import dbt_executable
@@ -61,7 +62,7 @@ def airflow_env(dsn: str, home: Path | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__API_AUTH__JWT_SECRET": secret_file.read_text().strip(),
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
-        "AIRFLOW_CONN_WAREHOUSE": dsn,
+        "AIRFLOW_CONN_WAREHOUSE": to_uri(dsn),
         # `dags test` waits out retry delays in-process; a local run reports failures at once.
         "MWH_TASK_RETRIES": os.environ.get("MWH_TASK_RETRIES", "0"),
         "WAREHOUSE_DSN": dsn,

@@ -32,7 +32,8 @@ def _sample_expectations():
         idx = doc["dimension"][d]["category"]["index"]
         cats.append(sorted(idx, key=idx.get) if isinstance(idx, dict) else list(idx))
     cells = {}
-    for key, value in doc["value"].items():
+    # A flagged cell with no value (e.g. confidential 'c') is an observation with no figure.
+    for key, value in {**dict.fromkeys(doc["status"]), **doc["value"]}.items():
         i = int(key)
         coords = {}
         for d, size, c in zip(reversed(dims), reversed(sizes), reversed(cats), strict=True):
