@@ -128,6 +128,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quality(args: argparse.Namespace) -> int:
+    from ingest.runtime import ensure_warehouse
+    from ingest.summary import print_quality
+
+    print_quality(ensure_warehouse()[0])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mwh", description="Migration data warehouse")
     sub = p.add_subparsers(dest="command", required=True)
@@ -139,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stop", help="stop the embedded PostgreSQL").set_defaults(func=cmd_stop)
     sub.add_parser("dsn", help="print the warehouse connection string").set_defaults(func=cmd_dsn)
     sub.add_parser("summary", help="rows, validation and models").set_defaults(func=cmd_summary)
+    sub.add_parser("quality", help="latest validation per dataset").set_defaults(func=cmd_quality)
     sub.add_parser("dbt-parse", help="write the dbt manifest").set_defaults(func=cmd_dbt_parse)
     pa = sub.add_parser("parse", help="write a saved response's observations as long CSV")
     pa.add_argument("source")

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psycopg.types.json import Jsonb
+
 from ingest import ledger
 from ingest.config import EXPECTATIONS_DIR, TELEMETRY_OFF, sqlalchemy_url
 from ingest.datasets import RawDataset
@@ -31,6 +33,11 @@ class ExpectationOutcome:
     severity: str
     success: bool
     unexpected_count: int | None = None
+    unexpected_percent: float | None = None
+    element_count: int | None = None
+    # Only numbers and booleans: values taken from rows could be personal data.
+    observed_value: float | bool | None = None
+    kwargs: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -41,13 +48,23 @@ class ValidationOutcome:
     evaluated: int
     seconds: float
     gx_version: str
-    failures: list[ExpectationOutcome] = field(default_factory=list)
+    results: list[ExpectationOutcome] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[ExpectationOutcome]:
+        return [r for r in self.results if not r.success]
 
     def summary(self) -> dict:
         return {
             "suite": self.suite,
             "evaluated": self.evaluated,
-            "failed": [f.__dict__ for f in self.failures],
+            "failed": [
+                {
+                    k: getattr(f, k)
+                    for k in ("expectation", "column", "severity", "unexpected_count")
+                }
+                for f in self.failures
+            ],
             "seconds": round(self.seconds, 3),
             "gx_version": self.gx_version,
         }
@@ -107,35 +124,45 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
         gx.ValidationDefinition(name=f"{ds.key}__{batch_id}", data=batch_def, suite=suite)
     )
     result = vd.run(result_format="SUMMARY")
-    failures = []
-    for r in result.results:
-        if r.success:
-            continue
-        conf = r.expectation_config
-        failures.append(
-            ExpectationOutcome(
-                expectation=conf.type,
-                column=conf.kwargs.get("column"),
-                severity=conf.meta.get("severity", "blocking"),
-                success=False,
-                unexpected_count=(r.result or {}).get("unexpected_count"),
-            )
-        )
+    results = [_outcome(r) for r in result.results]
     return ValidationOutcome(
         batch_id=batch_id,
         suite=cfg["name"],
-        status=batch_status(failures),
+        status=batch_status([r for r in results if not r.success]),
         evaluated=len(result.results),
         seconds=time.perf_counter() - started,
         gx_version=gx.__version__,
-        failures=failures,
+        results=results,
+    )
+
+
+def _outcome(r) -> ExpectationOutcome:
+    conf = r.expectation_config
+    res = r.result or {}
+    observed = res.get("observed_value")
+    if isinstance(observed, bool) or not isinstance(observed, int | float):
+        observed = observed if isinstance(observed, bool) else None
+    # Value lists (allowed codes) are configuration, not data; sample rows are never kept.
+    kwargs = {k: v for k, v in conf.kwargs.items() if k not in ("batch_id", "column")}
+    return ExpectationOutcome(
+        expectation=conf.type,
+        column=conf.kwargs.get("column"),
+        severity=conf.meta.get("severity", "blocking"),
+        success=bool(r.success),
+        unexpected_count=res.get("unexpected_count"),
+        unexpected_percent=res.get("unexpected_percent"),
+        element_count=res.get("element_count"),
+        observed_value=observed,
+        kwargs=kwargs,
     )
 
 
 def validate_batch(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
     """Validate one batch and write its status to the ledger (passed/warned/failed)."""
     outcome = run_suite(dsn, ds, batch_id)
+    # The ledger status and the stored results commit together.
     with connect(dsn) as conn:
+        record_results(conn, ds, outcome)
         ledger.set_validation(conn, batch_id, outcome.status, outcome.summary())
     log.info(
         "%s batch %s: %s (%s expectations, %s failed) in %.1fs",
@@ -143,3 +170,38 @@ def validate_batch(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome
         outcome.seconds,
     )  # fmt: skip
     return outcome
+
+
+def record_results(conn, ds: RawDataset, outcome: ValidationOutcome) -> int:
+    """One quality.validation_runs row and one quality.expectation_results row per
+    expectation; returns the run id."""
+    (run_id,) = conn.execute(
+        """insert into quality.validation_runs
+               (batch_id, source, dataset, suite, status, success, evaluated,
+                failed_blocking, failed_warning, seconds, gx_version)
+           values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning run_id""",
+        (
+            outcome.batch_id, ds.source, ds.name, outcome.suite, outcome.status,
+            outcome.status != "failed", outcome.evaluated,
+            sum(f.severity == "blocking" for f in outcome.failures),
+            sum(f.severity == "warning" for f in outcome.failures),
+            round(outcome.seconds, 3), outcome.gx_version,
+        ),
+    ).fetchone()  # fmt: skip
+    with conn.cursor() as cur:
+        cur.executemany(
+            """insert into quality.expectation_results
+                   (run_id, batch_id, expectation_type, column_name, kwargs, severity, success,
+                    observed_value, unexpected_count, unexpected_percent, element_count)
+               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+            [
+                (
+                    run_id, outcome.batch_id, r.expectation, r.column, Jsonb(r.kwargs),
+                    r.severity, r.success,
+                    None if r.observed_value is None else float(r.observed_value),
+                    r.unexpected_count, r.unexpected_percent, r.element_count,
+                )
+                for r in outcome.results
+            ],
+        )  # fmt: skip
+    return run_id

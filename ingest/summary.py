@@ -62,3 +62,35 @@ def print_summary(dsn: str, *, embedded: bool, seconds: float | None = None) -> 
     print(f"  {dsn if embedded else redact(dsn)}")
     if embedded:
         print("The embedded PostgreSQL keeps running; stop it with `make stop`.")
+
+
+def print_quality(dsn: str) -> None:
+    """Per dataset: the latest validated batch, its failing expectations, its quarantine."""
+    with psycopg.connect(dsn) as conn:
+        runs = conn.execute(
+            """select distinct on (r.source, r.dataset)
+                      r.source, r.dataset, r.run_id, r.batch_id, r.status, r.evaluated,
+                      r.validated_at, b.rows_received, b.rows_quarantined
+               from quality.validation_runs r join ops.batches b using (batch_id)
+               order by r.source, r.dataset, r.run_id desc"""
+        ).fetchall()
+        if not runs:
+            print("No batch has been validated yet.")
+            return
+        for source, dataset, run_id, batch_id, status, evaluated, at, received, quar in runs:
+            failing = conn.execute(
+                """select expectation_type, column_name, severity, unexpected_count,
+                          unexpected_percent
+                   from quality.expectation_results where run_id = %s and not success
+                   order by severity, expectation_type""",
+                (run_id,),
+            ).fetchall()
+            print(
+                f"{source}__{dataset}: batch {batch_id} {status} at {at:%Y-%m-%d %H:%M}; "
+                f"{evaluated - len(failing)}/{evaluated} expectations passed; "
+                f"{quar} of {received} rows quarantined"
+            )
+            for exp, col, severity, n, pct in failing:
+                where = f" on {col}" if col else ""
+                share = f" ({n} rows, {pct:.2f}%)" if n is not None and pct is not None else ""
+                print(f"  [{severity}] {exp}{where}{share}")

@@ -105,5 +105,8 @@ def test_pipeline_end_to_end(env, warehouse_dsn):
         (mart_count2,) = conn.execute(
             "select count(*) from marts.mart_asylum_applications_monthly"
         ).fetchone()
+        (n_runs,) = conn.execute("select count(*) from quality.validation_runs").fetchone()
     assert (n_batches, raw_rows2, mart_count2) == (1, n_obs, mart_count)
+    # The unchanged payload was not validated a second time.
+    assert n_runs == 1
     assert os.path.isdir(env["MWH_PAYLOAD_DIR"])

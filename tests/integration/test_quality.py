@@ -82,3 +82,41 @@ def test_unknown_severity_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(quality, "EXPECTATIONS_DIR", tmp_path)
     with pytest.raises(ValueError, match="severity"):
         load_suite_config(DS)
+
+
+def test_results_are_warehouse_tables(warehouse_dsn):
+    batch = _load(warehouse_dsn, [_row(value="17"), _row(applicant="NASY_APP")], "stored")
+    outcome = validate_batch(warehouse_dsn, DS, batch)
+    with psycopg.connect(warehouse_dsn) as conn:
+        run = conn.execute(
+            "select run_id, status, success, evaluated, failed_blocking, failed_warning,"
+            " gx_version from quality.validation_runs where batch_id = %s",
+            (batch,),
+        ).fetchone()
+        rows = conn.execute(
+            "select expectation_type, column_name, severity, success, unexpected_count,"
+            " element_count from quality.expectation_results where run_id = %s",
+            (run[0],),
+        ).fetchall()
+    assert run[1:6] == ("failed", False, outcome.evaluated, 1, 1)
+    assert run[6] == outcome.gx_version
+    assert len(rows) == outcome.evaluated == len(load_suite_config(DS)["expectations"])
+    failing = {(r[0], r[1], r[2]) for r in rows if not r[3]}
+    assert failing == {
+        ("expect_column_values_to_be_in_set", "applicant", "blocking"),
+        ("expect_column_values_to_match_regex", "value", "warning"),
+    }
+    applicant = next(r for r in rows if r[1] == "applicant" and r[0].endswith("in_set"))
+    assert applicant[4:] == (1, 2)
+
+
+def test_mwh_quality_prints_the_latest_run(warehouse_dsn, monkeypatch, capsys):
+    from ingest.cli import main
+
+    batch = _load(warehouse_dsn, [_row(applicant="NASY_APP")], "cli")
+    validate_batch(warehouse_dsn, DS, batch)
+    monkeypatch.setenv("WAREHOUSE_DSN", warehouse_dsn)
+    assert main(["quality"]) == 0
+    out = capsys.readouterr().out
+    assert f"eurostat__asylum_applicants_monthly: batch {batch} failed" in out
+    assert "[blocking] expect_column_values_to_be_in_set on applicant (1 rows, 100.00%)" in out
