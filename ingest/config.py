@@ -92,12 +92,14 @@ def dbt_env(dsn: str) -> dict[str, str]:
     }
 
 
-def to_uri(dsn: str) -> str:
+def to_uri(dsn: str, *, password_mask: str | None = None) -> str:
     """Any libpq DSN as a `postgresql://` URI: Airflow connections only parse URIs."""
     p = dsn_parts(dsn)
     user = quote(p.pop("user", ""), safe="")
     password = p.pop("password", None)
-    auth = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
+    if password:
+        password = password_mask or quote(password, safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host = p.pop("host", "127.0.0.1")
     port = p.pop("port", "5432")
     dbname = quote(p.pop("dbname", "postgres"), safe="")
@@ -111,9 +113,4 @@ def with_dbname(dsn: str, dbname: str) -> str:
 
 def redact(dsn: str) -> str:
     """A DSN fit for logs: the password never reaches them."""
-    p = dsn_parts(dsn)
-    if "password" in p:
-        p["password"] = "***"
-    user = p.get("user", "")
-    auth = f"{user}:{p['password']}@" if "password" in p else (f"{user}@" if user else "")
-    return f"postgresql://{auth}{p.get('host', '')}:{p.get('port', '5432')}/{p.get('dbname', '')}"
+    return to_uri(dsn, password_mask="***")

@@ -19,7 +19,7 @@ import socket
 import stat
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -63,6 +63,7 @@ def find_bindir() -> Path:
 @dataclass
 class EmbeddedServer:
     root: Path
+    _server_user: dict | None = field(default=None, init=False, repr=False)
 
     @property
     def pgdata(self) -> Path:
@@ -92,6 +93,12 @@ class EmbeddedServer:
         """subprocess kwargs that drop root privileges for the server's own binaries."""
         if os.geteuid() != 0:
             return {}
+        # The user and permission walk (some 1,700 files) are set up once per object.
+        if self._server_user is None:
+            self._server_user = self._prepare_server_user()
+        return self._server_user
+
+    def _prepare_server_user(self) -> dict:
         try:
             pwd.getpwnam(SYSTEM_USER)
         except KeyError:

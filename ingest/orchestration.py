@@ -67,10 +67,14 @@ DBT_ENV_TEMPLATE = {
 }
 
 
+def venv_bin(name: str) -> str:
+    """A command installed beside this interpreter (the project's venv or image)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
 def dbt_executable() -> str:
-    """The dbt installed beside this interpreter (the project's venv or image)."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    return venv_bin("dbt")
 
 
 def dbt_manifest() -> Path:

@@ -14,8 +14,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from psycopg.types.json import Jsonb
-
 from ingest import ledger
 from ingest.config import EXPECTATIONS_DIR, TELEMETRY_OFF, sqlalchemy_url
 from ingest.datasets import RawDataset
@@ -36,7 +34,7 @@ class ExpectationOutcome:
     unexpected_percent: float | None = None
     element_count: int | None = None
     # Only numbers and booleans: values taken from rows could be personal data.
-    observed_value: float | bool | None = None
+    observed_value: float | None = None
     kwargs: dict = field(default_factory=dict)
 
 
@@ -140,8 +138,6 @@ def _outcome(r) -> ExpectationOutcome:
     conf = r.expectation_config
     res = r.result or {}
     observed = res.get("observed_value")
-    if isinstance(observed, bool) or not isinstance(observed, int | float):
-        observed = observed if isinstance(observed, bool) else None
     # Value lists (allowed codes) are configuration, not data; sample rows are never kept.
     kwargs = {k: v for k, v in conf.kwargs.items() if k not in ("batch_id", "column")}
     return ExpectationOutcome(
@@ -152,7 +148,7 @@ def _outcome(r) -> ExpectationOutcome:
         unexpected_count=res.get("unexpected_count"),
         unexpected_percent=res.get("unexpected_percent"),
         element_count=res.get("element_count"),
-        observed_value=observed,
+        observed_value=float(observed) if isinstance(observed, int | float) else None,
         kwargs=kwargs,
     )
 
@@ -188,20 +184,15 @@ def record_results(conn, ds: RawDataset, outcome: ValidationOutcome) -> int:
             round(outcome.seconds, 3), outcome.gx_version,
         ),
     ).fetchone()  # fmt: skip
-    with conn.cursor() as cur:
-        cur.executemany(
-            """insert into quality.expectation_results
-                   (run_id, batch_id, expectation_type, column_name, kwargs, severity, success,
-                    observed_value, unexpected_count, unexpected_percent, element_count)
-               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-            [
-                (
-                    run_id, outcome.batch_id, r.expectation, r.column, Jsonb(r.kwargs),
-                    r.severity, r.success,
-                    None if r.observed_value is None else float(r.observed_value),
-                    r.unexpected_count, r.unexpected_percent, r.element_count,
-                )
-                for r in outcome.results
-            ],
-        )  # fmt: skip
+    copy_sql = """copy quality.expectation_results
+                      (run_id, batch_id, expectation_type, column_name, kwargs, severity,
+                       success, observed_value, unexpected_count, unexpected_percent,
+                       element_count) from stdin"""
+    with conn.cursor() as cur, cur.copy(copy_sql) as copy:
+        for r in outcome.results:
+            copy.write_row(
+                (run_id, outcome.batch_id, r.expectation, r.column, json.dumps(r.kwargs),
+                 r.severity, r.success, r.observed_value, r.unexpected_count,
+                 r.unexpected_percent, r.element_count)
+            )  # fmt: skip
     return run_id

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from ingest.config import (
     to_uri,
     warehouse_dsn,
 )
-from ingest.orchestration import dbt_executable
+from ingest.orchestration import dbt_executable, venv_bin
 
 
 class StepFailed(RuntimeError):
@@ -85,14 +84,9 @@ def run_logged(
         )
 
 
-def bin_path(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else name
-
-
 def airflow_db_migrate(env: dict[str, str]) -> None:
     run_logged(
-        [bin_path("airflow"), "db", "migrate"],
+        [venv_bin("airflow"), "db", "migrate"],
         env=env, log_file=Path(env["AIRFLOW_HOME"]) / "logs" / "db-migrate.log",
     )  # fmt: skip
 
@@ -101,7 +95,7 @@ def airflow_dags_test(dag_id: str, env: dict[str, str], logical_date: str | None
     """Run one DAG once through Airflow (`airflow dags test`): real scheduler code paths,
     real task runner, no separate scheduler process needed."""
     log_file = Path(env["AIRFLOW_HOME"]) / "logs" / f"dags-test-{dag_id}.log"
-    cmd = [bin_path("airflow"), "dags", "test", dag_id]
+    cmd = [venv_bin("airflow"), "dags", "test", dag_id]
     if logical_date:
         cmd.append(logical_date)
     # `dags test` exits non-zero when the run fails.

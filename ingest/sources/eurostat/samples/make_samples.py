@@ -105,14 +105,10 @@ def build() -> dict:
                 continue
             flag = "p" if month == MONTHS[-1] and geo in {"DE", "IT", "EL"} else ""
             totals = [0.0, 0.0]
-            ext = [0.0, 0.0]
             for cit in [*CITIZEN_SHARE, "_other"]:
                 frst, sseq = raw[(geo, cit, month)]
                 totals[0] += frst
                 totals[1] += sseq
-                # Every listed citizenship is outside the EU, as are the others.
-                ext[0] += frst
-                ext[1] += sseq
                 if cit == "_other":
                     continue
                 # Small countries keep tiny cells confidential: status only, no value.
@@ -123,7 +119,8 @@ def build() -> dict:
                     continue
                 put(geo, cit, month, frst, sseq, flag)
             put(geo, "TOTAL", month, *totals, flag)
-            put(geo, "EXT_EU27_2020", month, *ext, flag)
+            # Every citizenship in the sample is from outside the EU: extra-EU = total.
+            put(geo, "EXT_EU27_2020", month, *totals, flag)
             if geo in EU:
                 for cit in [*CITIZEN_SHARE, "TOTAL", "EXT_EU27_2020"]:
                     pair = totals if cit in {"TOTAL", "EXT_EU27_2020"} else raw[(geo, cit, month)]
