@@ -97,12 +97,21 @@ def record_error(
         return row[0]
 
 
-def set_validation(conn: psycopg.Connection, batch_id: int, status: str, summary: dict) -> None:
+def set_validation(
+    conn: psycopg.Connection, batch_id: int, status: str, summary: dict, *, quarantined: int = 0
+) -> None:
+    """The validation's verdict; quarantined rows move from loaded to quarantined, so
+    rows_received = rows_loaded + rows_quarantined still holds."""
     conn.execute(
-        """update ops.batches set status = %s, validated_at = now(), validation_summary = %s
+        """update ops.batches set status = %s, validated_at = now(), validation_summary = %s,
+                  rows_quarantined = %s, rows_loaded = rows_received - %s
            where batch_id = %s""",
-        (status, Jsonb(summary), batch_id),
+        (status, Jsonb(summary), quarantined, quarantined, batch_id),
     )
+
+
+# Batches whose rows (minus quarantined ones) reach staging.
+PROMOTED = ("passed", "warned", "partial")
 
 
 def latest(conn: psycopg.Connection) -> list[dict]:

@@ -1,8 +1,18 @@
-"""The quality gate: validate one batch with its GX suite and record the outcome.
+"""The quality gate: validate one batch with its GX suite, quarantine what fails.
 
 Only the batch's rows are read (a query on `_batch_id`), so the cost grows with
 the batch, not with the table. Each expectation carries a severity in its meta:
-`blocking` failures keep the batch out of staging, `warning` ones are reported.
+
+* `blocking` on a row-level expectation (a column map, compound uniqueness): every
+  failing row goes to `quality.quarantine` with its rule and a readable reason, and
+  the rest of the batch is promoted (status `partial`);
+* `blocking` on a table-level expectation (row count, column set): the batch is not
+  promoted (status `failed`);
+* `warning`: reported in `quality.*`, the batch is promoted (status `warned`).
+
+GX counts the failing rows of every expectation but returns at most a sample of
+them, so the rows themselves come from our own query over the batch, built from the
+same expectation configuration, and the two counts must agree.
 """
 
 from __future__ import annotations
@@ -11,8 +21,13 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from ingest import ledger
 from ingest.config import EXPECTATIONS_DIR, TELEMETRY_OFF, sqlalchemy_url
@@ -22,6 +37,11 @@ from ingest.warehouse import connect
 log = logging.getLogger(__name__)
 
 SEVERITIES = ("blocking", "warning")
+# Counts and percentages only: no sample of unexpected values (they may be personal
+# data) and no extra query per expectation to fetch them.
+RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0}
+# GX's uniqueness check groups the whole batch; more memory keeps it off disk.
+WORK_MEM = os.environ.get("MWH_VALIDATION_WORK_MEM", "128MB")
 
 
 @dataclass
@@ -36,17 +56,29 @@ class ExpectationOutcome:
     # Only numbers and booleans: values taken from rows could be personal data.
     observed_value: float | None = None
     kwargs: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def rule(self) -> str:
+        """A stable name, e.g. `expect_column_values_to_match_regex(value)`."""
+        return rule_name(self.expectation, self.kwargs | {"column": self.column})
+
+    @property
+    def row_level(self) -> bool:
+        return self.expectation in ROW_RULES
 
 
 @dataclass
 class ValidationOutcome:
     batch_id: int
     suite: str
-    status: str  # passed | warned | failed
+    status: str  # passed | warned | partial | failed
     evaluated: int
     seconds: float
     gx_version: str
     results: list[ExpectationOutcome] = field(default_factory=list)
+    rows_quarantined: int = 0
+    gx_result: dict | None = None  # GX's own result (counts only), for Data Docs
 
     @property
     def failures(self) -> list[ExpectationOutcome]:
@@ -63,9 +95,98 @@ class ValidationOutcome:
                 }
                 for f in self.failures
             ],
+            "rows_quarantined": self.rows_quarantined,
             "seconds": round(self.seconds, 3),
             "gx_version": self.gx_version,
         }
+
+
+def rule_name(expectation: str, kwargs: dict) -> str:
+    target = kwargs.get("column") or ", ".join(kwargs.get("column_list") or ())
+    return f"{expectation}({target})" if target else expectation
+
+
+# Row-level expectations: the rows GX counts as unexpected, as SQL over the batch
+# (`b`), and a readable reason for one row. Nulls pass every check but not_null, as
+# in GX. A blocking expectation of another type is table-level.
+@dataclass(frozen=True)
+class RowRule:
+    predicate: Callable[[dict], sql.Composable]
+    reason: Callable[[dict], sql.Composable]
+    needs_key_count: bool = False
+
+
+def _col(kw: dict) -> sql.Identifier:
+    return sql.Identifier("b", kw["column"])
+
+
+def _says(kw: dict, text: str) -> sql.Composable:
+    # format('<column> %L <text>', value): the value quoted, so '' and ' x' stay visible.
+    return sql.SQL("format({}, {})").format(sql.Literal(f"{kw['column']} %L {text}"), _col(kw))
+
+
+def _between(kw: dict) -> sql.Composable:
+    low = ">" if kw.get("strict_min") else ">="
+    high = "<" if kw.get("strict_max") else "<="
+    parts = []
+    if kw.get("min_value") is not None:
+        parts.append(sql.SQL("{} " + low + " {}").format(_col(kw), sql.Literal(kw["min_value"])))
+    if kw.get("max_value") is not None:
+        parts.append(sql.SQL("{} " + high + " {}").format(_col(kw), sql.Literal(kw["max_value"])))
+    return sql.SQL("{} is not null and not ({})").format(_col(kw), sql.SQL(" and ").join(parts))
+
+
+def _lengths(kw: dict) -> sql.Composable:
+    length = sql.SQL("length({})").format(_col(kw))
+    parts = []
+    if kw.get("min_value") is not None:
+        parts.append(sql.SQL("{} >= {}").format(length, sql.Literal(kw["min_value"])))
+    if kw.get("max_value") is not None:
+        parts.append(sql.SQL("{} <= {}").format(length, sql.Literal(kw["max_value"])))
+    return sql.SQL("{} is not null and not ({})").format(_col(kw), sql.SQL(" and ").join(parts))
+
+
+def _key_columns(kw: dict) -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier("b", c) for c in kw["column_list"])
+
+
+ROW_RULES: dict[str, RowRule] = {
+    "expect_column_values_to_not_be_null": RowRule(
+        lambda kw: sql.SQL("{} is null").format(_col(kw)),
+        lambda kw: sql.Literal(f"{kw['column']} is missing"),
+    ),
+    "expect_column_values_to_be_in_set": RowRule(
+        lambda kw: sql.SQL("{} is not null and not ({} = any({}))").format(
+            _col(kw), _col(kw), sql.Literal(list(kw["value_set"]))
+        ),
+        lambda kw: _says(kw, "is not one of " + ", ".join(map(str, kw["value_set"]))),
+    ),
+    "expect_column_values_to_match_regex": RowRule(
+        lambda kw: sql.SQL("{} is not null and {} !~ {}").format(
+            _col(kw), _col(kw), sql.Literal(kw["regex"])
+        ),
+        lambda kw: _says(kw, f"does not match {kw['regex']}"),
+    ),
+    "expect_column_values_to_be_between": RowRule(
+        _between,
+        lambda kw: _says(kw, f"is outside {kw.get('min_value')} to {kw.get('max_value')}"),
+    ),
+    "expect_column_value_lengths_to_be_between": RowRule(
+        _lengths,
+        lambda kw: _says(
+            kw, f"is not {kw.get('min_value', 0)} to {kw.get('max_value')} characters long"
+        ),
+    ),
+    "expect_compound_columns_to_be_unique": RowRule(
+        # GX skips rows whose key columns are all null (ignore_row_if's default).
+        lambda kw: sql.SQL("b._key_rows > 1 and num_nonnulls({}) > 0").format(_key_columns(kw)),
+        lambda kw: sql.SQL("format({}, concat_ws(', ', {}), b._key_rows)").format(
+            sql.Literal(f"({', '.join(kw['column_list'])}) = (%s) occurs %s times in the batch"),
+            _key_columns(kw),
+        ),
+        needs_key_count=True,
+    ),
+}
 
 
 def suite_path(ds: RawDataset) -> Path:
@@ -77,18 +198,33 @@ def load_suite_config(ds: RawDataset) -> dict:
     if not path.exists():
         raise FileNotFoundError(f"no GX suite for {ds.key}: expected {path}")
     cfg = json.loads(path.read_text())
+    seen: set[str] = set()
     for exp in cfg["expectations"]:
         severity = exp.get("meta", {}).get("severity")
         if severity not in SEVERITIES:
             raise ValueError(
                 f"{path.name}: {exp['type']} needs meta.severity in {SEVERITIES}, got {severity!r}"
             )
+        if severity == "blocking" and exp["type"] in ROW_RULES:
+            if "mostly" in exp["kwargs"]:
+                # Every failing row is quarantined: a tolerated share would be lost.
+                raise ValueError(f"{path.name}: blocking {exp['type']} cannot use mostly")
+            rule = rule_name(exp["type"], exp["kwargs"])
+            if rule in seen:
+                raise ValueError(f"{path.name}: {rule} is declared twice as blocking")
+            seen.add(rule)
     return cfg
 
 
-def batch_status(failures: list[ExpectationOutcome]) -> str:
-    if any(f.severity == "blocking" for f in failures):
+def batch_status(
+    failures: list[ExpectationOutcome], *, rows_received: int = 0, rows_quarantined: int = 0
+) -> str:
+    blocking = [f for f in failures if f.severity == "blocking"]
+    if any(not f.row_level for f in blocking):
         return "failed"
+    if blocking:
+        # Nothing left to promote when every row is quarantined.
+        return "failed" if rows_quarantined >= rows_received else "partial"
     return "warned" if failures else "passed"
 
 
@@ -98,19 +234,30 @@ def _quiet_gx() -> None:
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 
+def batch_query(ds: RawDataset, batch_id: int) -> str:
+    # batch_id is an integer from the ledger, never user text.
+    return f"select * from {ds.raw_table} where _batch_id = {int(batch_id)}"  # noqa: S608
+
+
 def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
-    """Run the dataset's suite on one batch (no writes)."""
+    """Run the dataset's suite on one batch (reads only; the status is provisional
+    until the quarantine is written)."""
     _quiet_gx()
     import great_expectations as gx  # heavy: imported only when a batch is validated
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     cfg = load_suite_config(ds)
     started = time.perf_counter()
     context = gx.get_context(mode="ephemeral")
-    source = context.data_sources.add_postgres("warehouse", connection_string=sqlalchemy_url(dsn))
-    # batch_id is an integer from the ledger, never user text.
+    # No progress bars in task logs.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_postgres(
+        "warehouse",
+        connection_string=sqlalchemy_url(dsn),
+        kwargs={"connect_args": {"options": f"-c work_mem={WORK_MEM}"}},
+    )
     asset = source.add_query_asset(
-        name=f"{ds.key}__batch_{batch_id}",
-        query=f"select * from {ds.raw_table} where _batch_id = {int(batch_id)}",  # noqa: S608
+        name=f"{ds.key}__batch_{batch_id}", query=batch_query(ds, batch_id)
     )
     batch_def = asset.add_batch_definition_whole_table("batch")
     suite = context.suites.add(
@@ -121,7 +268,7 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
     vd = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{ds.key}__{batch_id}", data=batch_def, suite=suite)
     )
-    result = vd.run(result_format="SUMMARY")
+    result = vd.run(result_format=RESULT_FORMAT)
     results = [_outcome(r) for r in result.results]
     return ValidationOutcome(
         batch_id=batch_id,
@@ -131,6 +278,7 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
         seconds=time.perf_counter() - started,
         gx_version=gx.__version__,
         results=results,
+        gx_result=result.to_json_dict(),
     )
 
 
@@ -150,22 +298,114 @@ def _outcome(r) -> ExpectationOutcome:
         element_count=res.get("element_count"),
         observed_value=float(observed) if isinstance(observed, int | float) else None,
         kwargs=kwargs,
+        meta=dict(conf.meta or {}),
     )
 
 
 def validate_batch(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
-    """Validate one batch and write its status to the ledger (passed/warned/failed)."""
+    """Validate one batch, quarantine its failing rows and set its ledger status.
+
+    The quarantine, the stored results and the ledger status commit together, and a
+    re-run replaces them, so validating a batch twice is safe.
+    """
     outcome = run_suite(dsn, ds, batch_id)
-    # The ledger status and the stored results commit together.
     with connect(dsn) as conn:
+        received = ledger.get(conn, batch_id).rows_received or 0
+        conn.execute("delete from quality.quarantine where batch_id = %s", (batch_id,))
+        outcome.rows_quarantined = quarantine(conn, ds, outcome)
+        outcome.status = batch_status(
+            outcome.failures, rows_received=received, rows_quarantined=outcome.rows_quarantined
+        )
         record_results(conn, ds, outcome)
-        ledger.set_validation(conn, batch_id, outcome.status, outcome.summary())
+        ledger.set_validation(
+            conn, batch_id, outcome.status, outcome.summary(), quarantined=outcome.rows_quarantined
+        )
     log.info(
-        "%s batch %s: %s (%s expectations, %s failed) in %.1fs",
+        "%s batch %s: %s (%s expectations, %s failed, %s rows quarantined) in %.1fs",
         ds.key, batch_id, outcome.status, outcome.evaluated, len(outcome.failures),
-        outcome.seconds,
+        outcome.rows_quarantined, outcome.seconds,
     )  # fmt: skip
     return outcome
+
+
+def quarantine_statement(
+    ds: RawDataset, batch_id: int, failed: list[ExpectationOutcome]
+) -> sql.Composed:
+    """One pass over the batch: every row failing one of `failed` (row-level
+    expectations), with all its failed rules and reasons."""
+    rules = [(f, ROW_RULES[f.expectation], f.kwargs | {"column": f.column}) for f in failed]
+    extra = sql.SQL("")
+    keyed = [kw for _, rule, kw in rules if rule.needs_key_count]
+    if keyed:
+        # The count of rows sharing the natural key; one window serves one key.
+        extra = sql.SQL(", count(*) over (partition by {}) as _key_rows").format(
+            sql.SQL(", ").join(sql.Identifier(c) for c in keyed[0]["column_list"])
+        )
+    predicates = [sql.SQL("({})").format(rule.predicate(kw)) for _, rule, kw in rules]
+
+    def why(f: ExpectationOutcome) -> str:
+        return f" ({f.meta['why']})" if f.meta.get("why") else ""
+
+    names = [
+        sql.SQL("case when {} then {} end").format(p, sql.Literal(f.rule))
+        for p, (f, _, _) in zip(predicates, rules, strict=True)
+    ]
+    reasons = [
+        sql.SQL("case when {} then {} || {} end").format(p, rule.reason(kw), sql.Literal(why(f)))
+        for p, (f, rule, kw) in zip(predicates, rules, strict=True)
+    ]
+    return sql.SQL(
+        """insert into quality.quarantine
+               (batch_id, row_number, source, dataset, rules, reasons, row_data)
+           select b._batch_id, b._row_number, {source}, {dataset},
+                  array_remove(array[{names}]::text[], null),
+                  array_remove(array[{reasons}]::text[], null),
+                  jsonb_build_object({row})
+           from (select *{extra} from {table} where _batch_id = {batch}) as b
+           where {any}"""
+    ).format(
+        source=sql.Literal(ds.source),
+        dataset=sql.Literal(ds.name),
+        names=sql.SQL(", ").join(names),
+        reasons=sql.SQL(", ").join(reasons),
+        row=sql.SQL(", ").join(
+            sql.SQL("{}, {}").format(sql.Literal(c), sql.Identifier("b", c)) for c in ds.columns
+        ),
+        extra=extra,
+        table=sql.Identifier("raw", ds.key),
+        batch=sql.Literal(int(batch_id)),
+        any=sql.SQL(" or ").join(predicates),
+    )
+
+
+def quarantine(conn: psycopg.Connection, ds: RawDataset, outcome: ValidationOutcome) -> int:
+    """Write every row failing a row-level blocking expectation to quality.quarantine;
+    returns the number of rows (a row failing several rules counts once)."""
+    failed = [
+        f for f in outcome.results
+        if f.severity == "blocking" and f.row_level and (f.unexpected_count or 0) > 0
+    ]  # fmt: skip
+    if not failed:
+        return 0
+    conn.execute(quarantine_statement(ds, outcome.batch_id, failed))
+    counted = dict(
+        conn.execute(
+            """select rule, count(*) from quality.quarantine, unnest(rules) as rule
+               where batch_id = %s group by rule""",
+            (outcome.batch_id,),
+        ).fetchall()
+    )
+    for f in failed:
+        if counted.get(f.rule, 0) != f.unexpected_count:
+            # Our SQL and GX disagree on a rule: stop rather than promote or drop rows.
+            raise RuntimeError(
+                f"{ds.key} batch {outcome.batch_id}: GX counts {f.unexpected_count} rows "
+                f"failing {f.rule}, the quarantine query found {counted.get(f.rule, 0)}"
+            )
+    (n,) = conn.execute(
+        "select count(*) from quality.quarantine where batch_id = %s", (outcome.batch_id,)
+    ).fetchone()
+    return n
 
 
 def record_results(conn, ds: RawDataset, outcome: ValidationOutcome) -> int:
@@ -174,14 +414,16 @@ def record_results(conn, ds: RawDataset, outcome: ValidationOutcome) -> int:
     (run_id,) = conn.execute(
         """insert into quality.validation_runs
                (batch_id, source, dataset, suite, status, success, evaluated,
-                failed_blocking, failed_warning, seconds, gx_version)
-           values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning run_id""",
+                failed_blocking, failed_warning, seconds, gx_version, rows_quarantined,
+                gx_result)
+           values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning run_id""",
         (
             outcome.batch_id, ds.source, ds.name, outcome.suite, outcome.status,
             outcome.status != "failed", outcome.evaluated,
             sum(f.severity == "blocking" for f in outcome.failures),
             sum(f.severity == "warning" for f in outcome.failures),
-            round(outcome.seconds, 3), outcome.gx_version,
+            round(outcome.seconds, 3), outcome.gx_version, outcome.rows_quarantined,
+            Jsonb(outcome.gx_result) if outcome.gx_result is not None else None,
         ),
     ).fetchone()  # fmt: skip
     copy_sql = """copy quality.expectation_results

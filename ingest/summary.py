@@ -16,8 +16,9 @@ def collect(dsn: str) -> dict:
         totals = dict(
             conn.execute(
                 """select source || '__' || dataset, sum(rows_loaded)
-                   from ops.batches where status in ('passed', 'warned')
-                   group by 1"""
+                   from ops.batches where status = any(%s)
+                   group by 1""",
+                (list(ledger.PROMOTED),),
             ).fetchall()
         )
         rels = conn.execute(
@@ -42,17 +43,13 @@ def print_summary(dsn: str, *, embedded: bool, seconds: float | None = None) -> 
     print("Datasets (latest batch):")
     for b in info["batches"]:
         key = f"{b['source']}__{b['dataset']}"
-        v = b["validation_summary"] or {}
-        failed = ", ".join(
-            f"{f['expectation']}({f.get('column') or ''}) [{f['severity']}]"
-            for f in v.get("failed", [])
-        )
         print(
-            f"  {key}: batch {b['batch_id']} {b['status']}, {b['rows_loaded']} rows loaded, "
-            f"{b['rows_quarantined']} quarantined; {info['promoted_rows'].get(key, 0)} rows "
-            f"promoted in all; expectations {v.get('evaluated', 0) - len(v.get('failed', []))}"
-            f"/{v.get('evaluated', 0)} passed" + (f"; failing: {failed}" if failed else "")
+            f"  {key}: batch {b['batch_id']} {b['status']}: {b['rows_received']} rows received"
+            f" = {b['rows_loaded']} loaded + {b['rows_quarantined']} quarantined;"
+            f" {info['promoted_rows'].get(key, 0)} rows promoted in all batches"
         )
+    print("Quality (latest validated batch per dataset; `mwh quality` prints this again):")
+    print_quality(dsn, indent="  ")
     print("Models built:")
     for schema, name, kind, n in info["models"]:
         print(f"  {schema}.{name} ({kind}): {n} rows")
@@ -64,33 +61,47 @@ def print_summary(dsn: str, *, embedded: bool, seconds: float | None = None) -> 
         print("The embedded PostgreSQL keeps running; stop it with `make stop`.")
 
 
-def print_quality(dsn: str) -> None:
+def print_quality(dsn: str, *, indent: str = "") -> None:
     """Per dataset: the latest validated batch, its failing expectations, its quarantine."""
     with psycopg.connect(dsn) as conn:
         runs = conn.execute(
             """select distinct on (r.source, r.dataset)
                       r.source, r.dataset, r.run_id, r.batch_id, r.status, r.evaluated,
-                      r.validated_at, b.rows_received, b.rows_quarantined
+                      r.validated_at, b.rows_received, r.rows_quarantined
                from quality.validation_runs r join ops.batches b using (batch_id)
                order by r.source, r.dataset, r.run_id desc"""
         ).fetchall()
         if not runs:
-            print("No batch has been validated yet.")
+            print(f"{indent}No batch has been validated yet.")
             return
         for source, dataset, run_id, batch_id, status, evaluated, at, received, quar in runs:
             failing = conn.execute(
                 """select expectation_type, column_name, severity, unexpected_count,
-                          unexpected_percent
+                          unexpected_percent, observed_value
                    from quality.expectation_results where run_id = %s and not success
-                   order by severity, expectation_type""",
+                   order by severity, expectation_type, column_name""",
                 (run_id,),
             ).fetchall()
+            reasons = conn.execute(
+                """select rule, count(*) from quality.quarantine, unnest(rules) as rule
+                   where batch_id = %s group by rule order by 2 desc, 1""",
+                (batch_id,),
+            ).fetchall()
             print(
-                f"{source}__{dataset}: batch {batch_id} {status} at {at:%Y-%m-%d %H:%M}; "
+                f"{indent}{source}__{dataset}: batch {batch_id} {status} at {at:%Y-%m-%d %H:%M}; "
                 f"{evaluated - len(failing)}/{evaluated} expectations passed; "
                 f"{quar} of {received} rows quarantined"
             )
-            for exp, col, severity, n, pct in failing:
+            for exp, col, severity, n, pct, observed in failing:
                 where = f" on {col}" if col else ""
-                share = f" ({n} rows, {pct:.2f}%)" if n is not None and pct is not None else ""
-                print(f"  [{severity}] {exp}{where}{share}")
+                if n is not None and pct is not None:
+                    share = f" ({n} rows, {pct:.2f}%)"
+                elif observed is not None:
+                    share = f" (observed {observed:g})"
+                else:
+                    share = ""
+                print(f"{indent}  [{severity}] {exp}{where}{share}")
+            for rule, n in reasons:
+                print(f"{indent}  quarantined {n} rows: {rule}")
+            if reasons:
+                print(f"{indent}  rows and reasons: quality.quarantine, batch_id = {batch_id}")

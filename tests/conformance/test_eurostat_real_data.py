@@ -89,3 +89,10 @@ def test_real_monthly_file_loads_with_its_count_and_sum(warehouse_dsn):
             (result.batch_id,),
         ).fetchone()
     assert (n, s) == (count, total)
+    # Real figures pass every blocking rule of the suite: nothing is quarantined.
+    from ingest.quality import validate_batch
+
+    outcome = validate_batch(warehouse_dsn, ds, result.batch_id)
+    assert outcome.status in ("passed", "warned"), outcome.summary()
+    assert outcome.rows_quarantined == 0
+    assert not [f.rule for f in outcome.failures if f.severity == "blocking"]

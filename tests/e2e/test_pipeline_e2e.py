@@ -44,6 +44,17 @@ def _sample_expectations():
     return cells, n_obs
 
 
+def _cell(doc, **coords):
+    """The flat JSON-stat index of one observation (row-major over doc["id"])."""
+    coords = {"freq": "M", "unit": "PER", "sex": "T", "age": "TOTAL", **coords}
+    i = 0
+    for d, size in zip(doc["id"], doc["size"], strict=True):
+        index = doc["dimension"][d]["category"]["index"]
+        pos = index[coords[d]] if isinstance(index, dict) else index.index(coords[d])
+        i = i * size + pos
+    return str(i)
+
+
 def _run(dag_id, env):
     from ingest.runtime import airflow_dags_test
 
@@ -110,3 +121,72 @@ def test_pipeline_end_to_end(env, warehouse_dsn):
     # The unchanged payload was not validated a second time.
     assert n_runs == 1
     assert os.path.isdir(env["MWH_PAYLOAD_DIR"])
+
+
+def test_a_failing_batch_end_to_end(env, warehouse_dsn):
+    """A revised payload from the (fake) live API with two impossible figures and an
+    implausible jump: the two rows are quarantined with their reasons, the jump is a
+    warning, the rest of the batch is promoted and staging keeps the earlier figures
+    for the quarantined observations."""
+    from tests.fakehttp import FakeServer, Reply
+
+    doc = json.loads(load_sample("migr_asyappctzm"))
+    negative = _cell(doc, geo="DE", citizen="SY", applicant="FRST", time="2025-03")
+    fraction = _cell(doc, geo="AT", citizen="AF", applicant="TOTAL", time="2025-04")
+    jump = _cell(doc, geo="SI", citizen="TOTAL", applicant="TOTAL", time="2025-06")
+    before = {k: doc["value"][k] for k in (negative, fraction)}
+    doc["value"][negative] = -5
+    doc["value"][fraction] = 12.5
+    doc["value"][jump] = doc["value"][jump] * 10
+    revised = _cell(doc, geo="IT", citizen="UA", applicant="FRST", time="2025-02")
+    doc["value"][revised] = doc["value"][revised] + 100
+
+    with FakeServer([Reply(body=json.dumps(doc).encode())]) as api:
+        live_env = {**env, "MWH_LIVE": "1", "MWH_EUROSTAT_BASE_URL": api.url}
+        _run("ingest_eurostat", live_env)
+        assert api.seen, "the DAG did not call the (fake) API"
+    _run("transform", env)
+
+    with psycopg.connect(warehouse_dsn) as conn:
+        batch_id, status, received, loaded, quarantined = conn.execute(
+            "select batch_id, status, rows_received, rows_loaded, rows_quarantined"
+            " from ops.batches order by batch_id desc limit 1"
+        ).fetchone()
+        assert (status, quarantined) == ("partial", 2)
+        assert received == loaded + quarantined
+        reasons = dict(
+            conn.execute(
+                "select row_data->>'citizen', reasons[1] from quality.quarantine"
+                " where batch_id = %s",
+                (batch_id,),
+            ).fetchall()
+        )
+        assert reasons["SY"].startswith("value '-5' does not match ^[0-9]*$")
+        assert reasons["AF"].startswith("value '12.5' does not match ^[0-9]*$")
+        failing = conn.execute(
+            "select e.expectation_type, e.severity from quality.expectation_results e"
+            " join quality.validation_runs r using (run_id)"
+            " where r.batch_id = %s and not e.success order by 1, 2",
+            (batch_id,),
+        ).fetchall()
+        assert ("unexpected_rows_expectation", "warning") in failing
+
+        def staged(geo, citizen, applicant, month):
+            return conn.execute(
+                "select applicants, batch_id from"
+                " staging.stg_eurostat__asylum_applicants_monthly where geo_code = %s"
+                " and citizen_code = %s and applicant_type = %s"
+                " and to_char(month, 'YYYY-MM') = %s",
+                (geo, citizen, applicant, month),
+            ).fetchone()
+
+        # Quarantined: the earlier batch's figure stays.
+        assert staged("DE", "SY", "FRST", "2025-03") == (before[negative], 1)
+        assert staged("AT", "AF", "TOTAL", "2025-04") == (before[fraction], 1)
+        # Promoted: the revision replaces the earlier figure.
+        assert staged("IT", "UA", "FRST", "2025-02") == (doc["value"][revised], batch_id)
+        (frst,) = conn.execute(
+            "select first_time_applicants from marts.mart_asylum_applications_monthly"
+            " where geo_code = 'DE' and citizen_code = 'SY' and month = '2025-03-01'"
+        ).fetchone()
+        assert frst == before[negative]

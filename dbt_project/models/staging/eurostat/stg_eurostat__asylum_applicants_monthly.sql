@@ -15,6 +15,12 @@ batches as (
 
 ),
 
+quarantine as (
+
+    select * from {{ source('quality', 'quarantine') }}
+
+),
+
 aggregate_codes as (
 
     select * from {{ ref('eurostat_aggregate_codes') }}
@@ -28,7 +34,7 @@ promoted_batches as (
         batch_id,
         status as batch_status
     from batches
-    where status in ('passed', 'warned')
+    where status in ('passed', 'warned', 'partial')
 
 ),
 
@@ -40,6 +46,12 @@ promoted_rows as (
     from source
     inner join promoted_batches
         on source._batch_id = promoted_batches.batch_id
+    -- Rows that failed a blocking expectation stay in quarantine.
+    left join quarantine
+        on
+            source._batch_id = quarantine.batch_id
+            and source._row_number = quarantine.row_number
+    where quarantine.batch_id is null
 
 ),
 
