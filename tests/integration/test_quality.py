@@ -97,9 +97,11 @@ def test_failing_rows_are_quarantined_with_reasons(warehouse_dsn):
     assert q[2][1][0].startswith("value '12a' does not match ^[0-9]*$ (counts of persons")
     assert q[3][1] == ["geo is missing (part of the natural key)"]
     assert q[4][1][0].startswith("sex 'X' is not one of T, M, F, UNK")
-    assert q[5][0] == q[6][0] == [
-        "expect_compound_columns_to_be_unique(citizen, sex, applicant, age, geo, time)"
-    ]
+    assert (
+        q[5][0]
+        == q[6][0]
+        == ["expect_compound_columns_to_be_unique(citizen, sex, applicant, age, geo, time)"]
+    )
     assert q[5][1][0].startswith(
         "(citizen, sex, applicant, age, geo, time) = (TR, T, FRST, TOTAL, AT, 2025-03)"
         " occurs 2 times in the batch"
