@@ -13,6 +13,7 @@ from ingest.quality import batch_status, load_suite_config, validate_batch
 from ingest.sources.eurostat.datasets import DATASETS
 
 DS = DATASETS["asylum_applicants_monthly"]
+REGEX = "expect_column_values_to_match_regex"
 
 
 def _row(citizen="SY", applicant="FRST", geo="AT", time="2025-01", value="15", flag=""):
@@ -248,3 +249,17 @@ def test_mwh_quality_prints_the_latest_run(warehouse_dsn, monkeypatch, capsys):
     assert "1 of 2 rows quarantined" in out
     assert "[blocking] expect_column_values_to_be_in_set on applicant (1 rows, 50.00%)" in out
     assert "quarantined 1 rows: expect_column_values_to_be_in_set(applicant)" in out
+
+
+def test_gx_and_quarantine_disagreeing_stops_the_gate(warehouse_dsn, monkeypatch):
+    """If our row query and GX count a rule differently, nothing is written and the
+    batch stays unvalidated, rather than promoting or dropping rows silently."""
+    import ingest.quality as quality
+
+    batch = _load(warehouse_dsn, [_row(), _row(citizen="AF", value="x")], "disagree")
+    wrong = quality.RowRule(lambda kw: psycopg.sql.SQL("true"), quality.ROW_RULES[REGEX].reason)
+    monkeypatch.setitem(quality.ROW_RULES, REGEX, wrong)
+    with pytest.raises(RuntimeError, match="GX counts 1 rows failing"):
+        validate_batch(warehouse_dsn, DS, batch)
+    assert _counts(warehouse_dsn, batch) == ("loaded", 2, 2, 0)
+    assert _quarantine(warehouse_dsn, batch) == {}
