@@ -255,6 +255,10 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
         gx.ValidationDefinition(name=f"{ds.key}__{batch_id}", data=batch_def, suite=suite)
     )
     result = vd.run(result_format=RESULT_FORMAT)
+    errors = [f"{r.expectation_config.type}: {e}" for r in result.results if (e := _gx_error(r))]
+    if errors:
+        # Not a verdict on the data: the batch stays 'loaded' and the task can retry.
+        raise RuntimeError(f"GX could not evaluate {ds.key} batch {batch_id}: {errors[:3]}")
     results = [_outcome(r) for r in result.results]
     return ValidationOutcome(
         batch_id=batch_id,
@@ -266,6 +270,16 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
         results=results,
         gx_result=result.to_json_dict(),
     )
+
+
+def _gx_error(r) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation; GX keeps
+    it at the top level or per metric."""
+    info = r.exception_info or {}
+    for entry in (info, *(v for v in info.values() if isinstance(v, dict))):
+        if entry.get("raised_exception"):
+            return str(entry.get("exception_message") or "unknown error")
+    return None
 
 
 def _outcome(r) -> ExpectationOutcome:

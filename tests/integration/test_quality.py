@@ -263,3 +263,25 @@ def test_gx_and_quarantine_disagreeing_stops_the_gate(warehouse_dsn, monkeypatch
         validate_batch(warehouse_dsn, DS, batch)
     assert _counts(warehouse_dsn, batch) == ("loaded", 2, 2, 0)
     assert _quarantine(warehouse_dsn, batch) == {}
+
+
+def test_an_expectation_gx_cannot_evaluate_is_an_error_not_a_verdict(
+    warehouse_dsn, tmp_path, monkeypatch
+):
+    import json
+
+    import ingest.quality as quality
+
+    cfg = load_suite_config(DS)
+    exp = next(
+        e
+        for e in cfg["expectations"]
+        if e["kwargs"].get("column") == "geo" and "regex" in e["kwargs"]
+    )
+    exp["kwargs"]["regex"] = "^[A-Z"  # PostgreSQL rejects this regex
+    (tmp_path / f"{DS.key}.json").write_text(json.dumps(cfg))
+    monkeypatch.setattr(quality, "EXPECTATIONS_DIR", tmp_path)
+    batch = _load(warehouse_dsn, [_row()], "gx-error")
+    with pytest.raises(RuntimeError, match="GX could not evaluate"):
+        validate_batch(warehouse_dsn, DS, batch)
+    assert _counts(warehouse_dsn, batch) == ("loaded", 1, 1, 0)
