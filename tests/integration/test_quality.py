@@ -136,6 +136,10 @@ def test_revalidating_replaces_the_quarantine(warehouse_dsn):
     assert first.rows_quarantined == second.rows_quarantined == 1
     assert list(_quarantine(warehouse_dsn, batch)) == [2]
     assert _counts(warehouse_dsn, batch) == ("partial", 2, 1, 1)
+    # The batch's view for GX is gone once the batch is validated.
+    with psycopg.connect(warehouse_dsn) as conn:
+        views = conn.execute("select viewname from pg_views where schemaname = 'validation'")
+        assert views.fetchall() == []
 
 
 def test_good_warned_and_failed_batches(warehouse_dsn):
