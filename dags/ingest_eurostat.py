@@ -11,12 +11,17 @@ batch updates the dataset's Asset, which schedules the `transform` DAG.
   an unchanged payload (same sha256) is a logged no-op, so polling is cheap.
 * Re-runs and backfills are safe: each run asks for its data interval plus the
   months Eurostat still revises.
+* `data_docs` rebuilds the GX Data Docs once every validation is done (passed,
+  failed or skipped). It is a teardown: it schedules nothing, and the run's state
+  comes from the validations, never from the docs.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import dag, task, teardown
 
 from ingest.orchestration import DEFAULT_ARGS, asset_for
 from ingest.sources.eurostat.datasets import DATASETS
@@ -61,6 +66,18 @@ def validate(loaded: dict) -> dict:
     return result
 
 
+# A teardown rather than a plain `all_done` task: an `all_done` leaf would make the
+# run succeed even when a validation failed. A teardown's rule (all_done_setup_success,
+# i.e. all_done when it has no setup) runs it after failed and skipped validations too.
+@teardown
+@task(retries=1, retry_delay=timedelta(seconds=30))
+def data_docs() -> str:
+    from ingest.docs import build_data_docs
+    from ingest.orchestration import task_warehouse_dsn
+
+    return build_data_docs(task_warehouse_dsn()).as_uri()
+
+
 @dag(
     dag_id=f"ingest_{SOURCE}",
     schedule="0 6 * * 1",
@@ -72,10 +89,14 @@ def validate(loaded: dict) -> dict:
     doc_md=__doc__,
 )
 def ingest_eurostat():
+    validated = []
     for name, ds in DATASETS.items():
         payload = fetch.override(task_id=f"fetch_{name}")(name)
         loaded = load.override(task_id=f"load_{name}")(payload)
-        validate.override(task_id=f"validate_{name}", outlets=[asset_for(ds)])(loaded)
+        validated.append(
+            validate.override(task_id=f"validate_{name}", outlets=[asset_for(ds)])(loaded)
+        )
+    validated >> data_docs()
 
 
 ingest_eurostat()

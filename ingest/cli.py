@@ -116,7 +116,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\nmwh run failed: {exc}", file=sys.stderr)
         return 1
     print_summary(dsn, embedded=embedded, seconds=time.perf_counter() - started)
+    print_data_docs()
     return 0
+
+
+def print_data_docs() -> None:
+    from ingest.docs import data_docs_index
+
+    # The DAG's data_docs task built them; a failed build must not fail the run.
+    index = data_docs_index()
+    print(f"GX Data Docs: {index.as_uri() if index else 'not built (try `mwh docs`)'}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -128,11 +137,38 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from ingest.docs import build_data_docs
+    from ingest.runtime import ensure_warehouse
+
+    print(f"GX Data Docs: {build_data_docs(ensure_warehouse()[0]).as_uri()}")
+    return 0
+
+
 def cmd_quality(args: argparse.Namespace) -> int:
     from ingest.runtime import ensure_warehouse
     from ingest.summary import print_quality
 
     print_quality(ensure_warehouse()[0])
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """`bench validate`: the quality gate against one hand-written SQL pass, as one JSON
+    object on stdout (progress on stderr)."""
+    import json
+
+    from ingest.bench import bench_validate
+    from ingest.runtime import ensure_warehouse
+
+    try:
+        report = bench_validate(
+            ensure_warehouse()[0], args.rows, args.table_rows, args.repeat, database=args.database
+        )
+    except ValueError as exc:
+        print(f"mwh bench validate: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report))
     return 0
 
 
@@ -148,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("dsn", help="print the warehouse connection string").set_defaults(func=cmd_dsn)
     sub.add_parser("summary", help="rows, validation and models").set_defaults(func=cmd_summary)
     sub.add_parser("quality", help="latest validation per dataset").set_defaults(func=cmd_quality)
+    sub.add_parser("docs", help="rebuild the GX Data Docs").set_defaults(func=cmd_docs)
     sub.add_parser("dbt-parse", help="write the dbt manifest").set_defaults(func=cmd_dbt_parse)
     pa = sub.add_parser("parse", help="write a saved response's observations as long CSV")
     pa.add_argument("source")
@@ -155,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--out", required=True)
     pa.add_argument("--measure", help="override the measure name (default: the dataset code)")
     pa.set_defaults(func=cmd_parse)
+    b = sub.add_parser("bench", help="benchmarks, in scratch databases on the warehouse server")
+    bench = b.add_subparsers(dest="bench", required=True)
+    bv = bench.add_parser("validate", help="the quality gate against one hand-written SQL pass")
+    bv.add_argument("--rows", type=int, required=True, help="rows in the validated batch")
+    bv.add_argument("--table-rows", type=int, help="rows in its table (other batches first)")
+    bv.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
+    bv.add_argument("--database", default="mwh_bench", help="scratch database, dropped first")
+    bv.set_defaults(func=cmd_bench)
     return p
 
 

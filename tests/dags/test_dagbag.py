@@ -48,6 +48,18 @@ def test_ingest_chain_and_asset(dagbag):
     assert [o.name for o in validate.outlets] == ["eurostat__asylum_applicants_monthly"]
 
 
+def test_data_docs_run_after_every_validation_off_the_critical_path(dagbag):
+    dag = dagbag.dags["ingest_eurostat"]
+    docs = dag.get_task("data_docs")
+    validates = {t for t in dag.task_ids if t.startswith("validate_")}
+    assert validates and docs.upstream_task_ids == validates
+    assert not docs.downstream_task_ids and not docs.outlets
+    # A teardown with no setup runs once its upstreams are done (all_done), failed or
+    # skipped, and is left out of the run's state: a failed validation still fails it.
+    assert docs.is_teardown and not docs.on_failure_fail_dagrun
+    assert docs.trigger_rule == "all_done_setup_success"
+
+
 def test_transform_is_scheduled_by_the_raw_asset_and_builds_models(dagbag):
     dag = dagbag.dags["transform"]
     assert "eurostat__asylum_applicants_monthly" in str(dag.timetable.asset_condition)

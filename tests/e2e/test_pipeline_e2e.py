@@ -19,6 +19,7 @@ def env(warehouse_dsn, airflow_metadata, dbt_manifest, tmp_path_factory):
 
     e = airflow_env(warehouse_dsn, home=airflow_metadata)
     e["MWH_PAYLOAD_DIR"] = str(tmp_path_factory.mktemp("payloads"))
+    e["MWH_DATA_DOCS_DIR"] = str(tmp_path_factory.mktemp("data_docs"))
     return e
 
 

@@ -289,3 +289,19 @@ def test_an_expectation_gx_cannot_evaluate_is_an_error_not_a_verdict(
     with pytest.raises(RuntimeError, match="GX could not evaluate"):
         validate_batch(warehouse_dsn, DS, batch)
     assert _counts(warehouse_dsn, batch) == ("loaded", 1, 1, 0)
+
+
+def test_a_key_with_a_null_part_is_not_a_duplicate(warehouse_dsn):
+    """As in GX: rows whose key has a null part are caught by not_null, not counted as
+    duplicates (otherwise the quarantine and GX would disagree)."""
+    rows = [_row(citizen="IQ", geo=None), _row(citizen="IQ", geo=None)]
+    rows += [_row(citizen="TR"), _row(citizen="TR"), _row(citizen="AF")]
+    outcome = validate_batch(warehouse_dsn, DS, _load(warehouse_dsn, rows, "null-key"))
+    assert outcome.status == "partial" and outcome.rows_quarantined == 4
+    rules = {r: q[0] for r, q in _quarantine(warehouse_dsn, outcome.batch_id).items()}
+    assert rules[1] == rules[2] == ["expect_column_values_to_not_be_null(geo)"]
+    assert (
+        rules[3]
+        == rules[4]
+        == ["expect_compound_columns_to_be_unique(citizen, sex, applicant, age, geo, time)"]
+    )
