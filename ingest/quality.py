@@ -53,6 +53,11 @@ def session_settings() -> dict[str, str]:
     return {"work_mem": WORK_MEM, "max_parallel_workers_per_gather": PARALLEL_WORKERS}
 
 
+def session_options() -> str:
+    """`session_settings` as libpq connection options."""
+    return " ".join(f"-c {k}={v}" for k, v in session_settings().items())
+
+
 @dataclass
 class ExpectationOutcome:
     expectation: str
@@ -81,13 +86,14 @@ class ExpectationOutcome:
 class ValidationOutcome:
     batch_id: int
     suite: str
-    status: str  # passed | warned | partial | failed
     evaluated: int
     seconds: float
     gx_version: str
     results: list[ExpectationOutcome] = field(default_factory=list)
     rows_quarantined: int = 0
     gx_result: dict | None = None  # GX's own result (counts only), for Data Docs
+    # passed | warned | partial | failed: known once the quarantine is written
+    status: str | None = None
 
     @property
     def failures(self) -> list[ExpectationOutcome]:
@@ -224,7 +230,7 @@ def batch_status(
     return "warned" if failures else "passed"
 
 
-def _quiet_gx() -> None:
+def quiet_gx() -> None:
     os.environ.update({k: v for k, v in TELEMETRY_OFF.items() if k not in os.environ})
     # GX logs every decorated function at INFO on import; nobody needs that.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -252,9 +258,9 @@ def batch_view(dsn: str, ds: RawDataset, batch_id: int) -> Iterator[str]:
 
 
 def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
-    """Run the dataset's suite on one batch (reads only; the status is provisional
-    until the quarantine is written)."""
-    _quiet_gx()
+    """Run the dataset's suite on one batch (reads only; `validate_batch` quarantines
+    and sets the status)."""
+    quiet_gx()
     import great_expectations as gx  # heavy: imported only when a batch is validated
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -267,14 +273,7 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
         "warehouse",
         connection_string=sqlalchemy_url(dsn),
         # The batch views' schema first: GX names tables without a schema.
-        kwargs={
-            "connect_args": {
-                "options": " ".join(
-                    [f"-c {k}={v}" for k, v in session_settings().items()]
-                    + ["-c search_path=validation"]
-                )
-            }
-        },
+        kwargs={"connect_args": {"options": f"{session_options()} -c search_path=validation"}},
     )
     suite = context.suites.add(
         gx.ExpectationSuite(
@@ -301,7 +300,6 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
     return ValidationOutcome(
         batch_id=batch_id,
         suite=cfg["name"],
-        status=batch_status([r for r in results if not r.success]),
         evaluated=len(result.results),
         seconds=time.perf_counter() - started,
         gx_version=gx.__version__,
