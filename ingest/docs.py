@@ -57,10 +57,9 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
     The site is built in a sibling folder and then moved into place, so a reader sees
     the old site or the new one, never half of one.
     """
-    from ingest.quality import load_suite_config, quiet_gx, suite_path
+    from ingest.quality import import_gx, load_suite_config, suite_path
 
-    quiet_gx()
-    import great_expectations as gx  # heavy: only when the site is built
+    gx = import_gx()
     from great_expectations.core.expectation_validation_result import (
         expectationSuiteValidationResultSchema,
     )

@@ -41,10 +41,10 @@ SEVERITIES = ("blocking", "warning")
 # Counts and percentages only: no sample of unexpected values (they may be personal
 # data) and no extra query per expectation to fetch them.
 RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0}
-# GX's uniqueness check groups the whole batch; more memory keeps it off disk.
+# The uniqueness check groups the whole batch; more memory keeps it off disk.
 WORK_MEM = os.environ.get("MWH_VALIDATION_WORK_MEM", "128MB")
-# GX joins every row back to its key's group count; in a parallel plan each process
-# builds the whole hash table again, so on few cores one helper is faster than two.
+# In a parallel plan each process builds the key's whole hash table again, so on few
+# cores one helper is faster than two.
 PARALLEL_WORKERS = os.environ.get("MWH_VALIDATION_PARALLEL_WORKERS", "1")
 
 
@@ -178,9 +178,9 @@ ROW_RULES: dict[str, RowRule] = {
             kw, f"is not {kw.get('min_value', 0)} to {kw.get('max_value')} characters long"
         ),
     ),
-    "expect_compound_columns_to_be_unique": RowRule(
-        # GX matches rows to their key's count with an equality join, so a key with a
-        # null part never counts as a duplicate (not_null rules catch those rows).
+    "expect_compound_key_to_be_unique": RowRule(
+        # A key with a null part never counts as a duplicate, as in GX's built-in
+        # (not_null rules catch those rows).
         lambda kw: sql.SQL("b._key_rows > 1 and num_nulls({}) = 0").format(_key_columns(kw)),
         lambda kw: sql.SQL("format({}, concat_ws(', ', {}), b._key_rows)").format(
             sql.Literal(f"({', '.join(kw['column_list'])}) = (%s) occurs %s times in the batch"),
@@ -189,6 +189,8 @@ ROW_RULES: dict[str, RowRule] = {
         needs_key_count=True,
     ),
 }
+# GX's built-in counts the same rows (ingest.gx_expectations says why ours is used).
+ROW_RULES["expect_compound_columns_to_be_unique"] = ROW_RULES["expect_compound_key_to_be_unique"]
 
 
 def suite_path(ds: RawDataset) -> Path:
@@ -230,10 +232,17 @@ def batch_status(
     return "warned" if failures else "passed"
 
 
-def quiet_gx() -> None:
+def import_gx():
+    """The `great_expectations` module (heavy: imported only when needed), quiet and
+    with our own expectations registered."""
     os.environ.update({k: v for k, v in TELEMETRY_OFF.items() if k not in os.environ})
     # GX logs every decorated function at INFO on import; nobody needs that.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+
+    import ingest.gx_expectations  # noqa: F401  (registers them)
+
+    return gx
 
 
 @contextmanager
@@ -260,8 +269,7 @@ def batch_view(dsn: str, ds: RawDataset, batch_id: int) -> Iterator[str]:
 def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
     """Run the dataset's suite on one batch (reads only; `validate_batch` quarantines
     and sets the status)."""
-    quiet_gx()
-    import great_expectations as gx  # heavy: imported only when a batch is validated
+    gx = import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     cfg = load_suite_config(ds)

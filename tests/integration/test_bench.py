@@ -81,7 +81,7 @@ def test_baseline_counts_what_gx_counts(warehouse_dsn):
     assert ours[("expect_table_row_count_to_be_between", "blocking")] == 2017
     assert ours[(f"{regex}(value)", "blocking")] == 2
     assert ours[(f"{regex}(value)", "warning")] == 3
-    assert ours[(f"expect_compound_columns_to_be_unique({key})", "blocking")] == 2
+    assert ours[(f"expect_compound_key_to_be_unique({key})", "blocking")] == 2
     assert ours[("expect_column_values_to_be_in_set(sex)", "blocking")] == 1
     assert ours[("expect_column_values_to_not_be_null(geo)", "blocking")] == 1
     assert ours[("unexpected_rows_expectation", "warning")] == 1

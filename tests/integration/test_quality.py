@@ -101,7 +101,7 @@ def test_failing_rows_are_quarantined_with_reasons(warehouse_dsn):
     assert (
         q[5][0]
         == q[6][0]
-        == ["expect_compound_columns_to_be_unique(citizen, sex, applicant, age, geo, time)"]
+        == ["expect_compound_key_to_be_unique(citizen, sex, applicant, age, geo, time)"]
     )
     assert q[5][1][0].startswith(
         "(citizen, sex, applicant, age, geo, time) = (TR, T, FRST, TOTAL, AT, 2025-03)"
@@ -161,7 +161,7 @@ def test_good_warned_and_failed_batches(warehouse_dsn):
     assert outcome.status == "failed"
     failed = {(f.expectation, f.column) for f in outcome.failures if f.severity == "blocking"}
     assert ("expect_column_values_to_be_in_set", "applicant") in failed
-    assert ("expect_compound_columns_to_be_unique", None) in failed
+    assert ("expect_compound_key_to_be_unique", None) in failed
     assert _counts(warehouse_dsn, bad) == ("failed", 3, 0, 3)
 
     outcome = validate_batch(warehouse_dsn, DS, empty)
@@ -304,5 +304,32 @@ def test_a_key_with_a_null_part_is_not_a_duplicate(warehouse_dsn):
     assert (
         rules[3]
         == rules[4]
-        == ["expect_compound_columns_to_be_unique(citizen, sex, applicant, age, geo, time)"]
+        == ["expect_compound_key_to_be_unique(citizen, sex, applicant, age, geo, time)"]
     )
+
+
+def test_our_key_check_counts_what_gx_builtin_counts(warehouse_dsn, tmp_path, monkeypatch):
+    """expect_compound_key_to_be_unique is a cheaper query for GX's own
+    expect_compound_columns_to_be_unique: on the same batch both count the same rows,
+    and either one quarantines them."""
+    import json
+
+    import ingest.quality as quality
+
+    rows = [_row(citizen="IQ", geo=None)] * 2 + [_row(citizen="TR")] * 3
+    rows += [_row(citizen="AF", time="2025-02")] * 2 + [_row(citizen="SY")]
+    batch = _load(warehouse_dsn, rows, "key-vs-builtin")
+    cfg = load_suite_config(DS)
+    ours = next(e for e in cfg["expectations"] if e["type"] == "expect_compound_key_to_be_unique")
+    counts = {}
+    for kind in ("expect_compound_key_to_be_unique", "expect_compound_columns_to_be_unique"):
+        others = [e for e in cfg["expectations"] if e is not ours]
+        suite = cfg | {"expectations": [*others, ours | {"type": kind}]}
+        (tmp_path / f"{DS.key}.json").write_text(json.dumps(suite))
+        monkeypatch.setattr(quality, "EXPECTATIONS_DIR", tmp_path)
+        outcome = validate_batch(warehouse_dsn, DS, batch)
+        (result,) = [r for r in outcome.results if r.expectation == kind]
+        counts[kind] = (result.unexpected_count, result.element_count, outcome.rows_quarantined)
+    # 3 TR and 2 AF rows share a key; the null-key rows are the not-null rule's.
+    assert counts["expect_compound_key_to_be_unique"] == (5, 8, 7)
+    assert counts["expect_compound_columns_to_be_unique"] == (5, 8, 7)
