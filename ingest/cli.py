@@ -79,6 +79,59 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """fetch -> load -> validate for one source's datasets, in this process: the steps
+    the `ingest_<source>` DAG runs, with the data interval [--since, now)."""
+    from datetime import UTC, datetime
+
+    from ingest import pipeline
+    from ingest.runtime import ensure_warehouse
+    from ingest.sources import SourceUnavailable, datasets
+    from ingest.warehouse import migrate
+
+    try:
+        names = [args.dataset] if args.dataset else list(datasets(args.source))
+        for name in names:
+            datasets(args.source)[name]  # noqa: B018  (an unknown name fails here, early)
+    except KeyError as exc:
+        print(f"mwh ingest: {exc.args[0]}", file=sys.stderr)
+        return 2
+    start = datetime.fromisoformat(args.since).replace(tzinfo=UTC) if args.since else None
+    end = datetime.now(UTC) if start else None
+    dsn, _ = ensure_warehouse()
+    migrate(dsn)
+    failed = 0
+    for name in names:
+        try:
+            payload = pipeline.fetch(args.source, name, start=start, end=end, live=args.live)
+        except SourceUnavailable as exc:
+            print(f"{args.source}/{name}: skipped: {exc}")
+            continue
+        loaded = pipeline.load(dsn, payload, start=start, end=end)
+        status = loaded["status"]
+        if pipeline.needs_validation(dsn, loaded["batch_id"]):
+            status = pipeline.validate(dsn, loaded)["status"]
+        note = "" if loaded["created"] else " (same content as before: nothing loaded)"
+        print(
+            f"{args.source}/{name}: batch {loaded['batch_id']} {status}, "
+            f"{loaded['rows_received']} rows received{note}"
+        )
+        failed += status == "failed"
+    return 1 if failed else 0
+
+
+def cmd_dbt(args: argparse.Namespace) -> int:
+    from ingest.runtime import StepFailed, dbt, ensure_warehouse
+
+    try:
+        dbt(args.args, ensure_warehouse()[0], log_name="dbt-cli")
+    except StepFailed as exc:
+        print(f"mwh dbt: {exc}", file=sys.stderr)
+        return 1
+    print("dbt: done (log in .mwh/logs/dbt-cli.log)")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """The whole pipeline once, through Airflow, then a summary."""
     from ingest.runtime import (
@@ -186,6 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("quality", help="latest validation per dataset").set_defaults(func=cmd_quality)
     sub.add_parser("docs", help="rebuild the GX Data Docs").set_defaults(func=cmd_docs)
     sub.add_parser("dbt-parse", help="write the dbt manifest").set_defaults(func=cmd_dbt_parse)
+    ing = sub.add_parser("ingest", help="fetch, load and validate one source (as its DAG)")
+    ing.add_argument("source")
+    ing.add_argument("--dataset", help="one dataset of the source (default: all)")
+    ing.add_argument("--since", help="start of the data interval, YYYY-MM-DD (default: all)")
+    ing.add_argument("--live", action="store_true", help="call the live API (default: samples)")
+    ing.set_defaults(func=cmd_ingest)
+    d = sub.add_parser("dbt", help="run dbt on the warehouse, e.g. `mwh dbt build -s staging`")
+    d.add_argument("args", nargs=argparse.REMAINDER)
+    d.set_defaults(func=cmd_dbt)
     pa = sub.add_parser("parse", help="write a saved response's observations as long CSV")
     pa.add_argument("source")
     pa.add_argument("file")

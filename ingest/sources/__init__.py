@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from types import ModuleType
 
 from ingest.datasets import RawDataset
 
-SOURCE_NAMES = ("eurostat",)
+# One name per source, used for its package, raw tables, suites, staging and DAG: every
+# package here with a datasets module is a source.
+SOURCE_NAMES = tuple(
+    sorted(p.name for p in Path(__file__).parent.iterdir() if (p / "datasets.py").is_file())
+)
+
+
+class SourceUnavailable(RuntimeError):  # noqa: N818  (a condition, not a bug)
+    """The source cannot be asked now for a reason that is not an error in the data or
+    the code (e.g. no API key configured): the DAG skips with this message."""
 
 
 def source_module(source: str) -> ModuleType:
-    """A source package exposes DATASETS, fetch(ds, start, end, live) and rows(ds, content)."""
+    """A source package exposes DATASETS, fetch(ds, start, end, live) -> (payload, request),
+    rows(ds, payload) -> tuples in ds.columns order, and parse_saved(content, measure)
+    -> (dimension names, long rows) for `mwh parse`."""
     if source not in SOURCE_NAMES:
         raise KeyError(f"unknown source {source!r}; known: {', '.join(SOURCE_NAMES)}")
     return importlib.import_module(f"ingest.sources.{source}")

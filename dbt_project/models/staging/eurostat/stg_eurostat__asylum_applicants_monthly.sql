@@ -9,69 +9,16 @@ source as (
 
 ),
 
-batches as (
-
-    select * from {{ source('ops', 'batches') }}
-
-),
-
-quarantine as (
-
-    select * from {{ source('quality', 'quarantine') }}
-
-),
-
 aggregate_codes as (
 
     select * from {{ ref('eurostat_aggregate_codes') }}
 
 ),
 
-promoted_batches as (
-
-    -- Only validated batches reach staging; failed, erroring or unvalidated ones never do.
-    select
-        batch_id,
-        status as batch_status
-    from batches
-    where status in ('passed', 'warned', 'partial')
-
-),
-
-promoted_rows as (
-
-    select
-        source.*,
-        promoted_batches.batch_status
-    from source
-    inner join promoted_batches
-        on source._batch_id = promoted_batches.batch_id
-    -- Rows that failed a blocking expectation stay in quarantine.
-    left join quarantine
-        on
-            source._batch_id = quarantine.batch_id
-            and source._row_number = quarantine.row_number
-    where quarantine.batch_id is null
-
-),
-
-ranked as (
-
-    -- A later batch revises the figures of an earlier one: the highest batch wins.
-    select
-        *,
-        row_number() over (
-            partition by geo, citizen, sex, applicant, age, time
-            order by _batch_id desc, _row_number desc
-        ) as revision_rank
-    from promoted_rows
-
-),
-
 latest as (
 
-    select * from ranked
-    where revision_rank = 1
+    -- Promoted batches without their quarantined rows; the latest batch per key.
+    {{ latest_promoted_rows('source', ['geo', 'citizen', 'sex', 'applicant', 'age', 'time']) }}
 
 ),
 

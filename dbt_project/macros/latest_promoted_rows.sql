@@ -1,0 +1,37 @@
+{#-
+    The body of a staging model's `latest` CTE: the rows of `relation` (a raw
+    table's import CTE) that may reach staging, one per natural key.
+
+    * Only promoted batches: `passed`, `warned` or `partial` in ops.batches
+      (failed, erroring and unvalidated batches never reach staging).
+    * Without the rows the quality gate quarantined (quality.quarantine).
+    * A later batch revises an earlier one: for each key the highest batch wins.
+
+    Adds `batch_status` to the raw columns. Every source's staging uses it, so
+    the promotion rule is written once.
+-#}
+{% macro latest_promoted_rows(relation, key_columns) -%}
+    select ranked.*
+    from (
+        select
+            {{ relation }}.*,
+            batches.status as batch_status,
+            row_number() over (
+                partition by {% for column in key_columns -%}
+                    {{ relation }}.{{ column }}{% if not loop.last %}, {% endif %}
+                {%- endfor %}
+                order by {{ relation }}._batch_id desc, {{ relation }}._row_number desc
+            ) as revision_rank
+        from {{ relation }}
+        inner join {{ source('ops', 'batches') }} as batches
+            on
+                {{ relation }}._batch_id = batches.batch_id
+                and batches.status in ('passed', 'warned', 'partial')
+        left join {{ source('quality', 'quarantine') }} as quarantine
+            on
+                {{ relation }}._batch_id = quarantine.batch_id
+                and {{ relation }}._row_number = quarantine.row_number
+        where quarantine.batch_id is null
+    ) as ranked
+    where ranked.revision_rank = 1
+{%- endmacro %}
