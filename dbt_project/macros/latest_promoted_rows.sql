@@ -14,24 +14,26 @@
     select ranked.*
     from (
         select
-            {{ relation }}.*,
-            batches.status as batch_status,
+            promoted.*,
             row_number() over (
-                partition by {% for column in key_columns -%}
-                    {{ relation }}.{{ column }}{% if not loop.last %}, {% endif %}
-                {%- endfor %}
-                order by {{ relation }}._batch_id desc, {{ relation }}._row_number desc
+                partition by {{ key_columns | join(', ') }}
+                order by promoted._batch_id desc, promoted._row_number desc
             ) as revision_rank
-        from {{ relation }}
-        inner join {{ source('ops', 'batches') }} as batches
-            on
-                {{ relation }}._batch_id = batches.batch_id
-                and batches.status in ('passed', 'warned', 'partial')
-        left join {{ source('quality', 'quarantine') }} as quarantine
-            on
-                {{ relation }}._batch_id = quarantine.batch_id
-                and {{ relation }}._row_number = quarantine.row_number
-        where quarantine.batch_id is null
+        from (
+            select
+                {{ relation }}.*,
+                batches.status as batch_status
+            from {{ relation }}
+            inner join {{ source('ops', 'batches') }} as batches
+                on
+                    {{ relation }}._batch_id = batches.batch_id
+                    and batches.status in ('passed', 'warned', 'partial')
+            left join {{ source('quality', 'quarantine') }} as quarantine
+                on
+                    {{ relation }}._batch_id = quarantine.batch_id
+                    and {{ relation }}._row_number = quarantine.row_number
+            where quarantine.batch_id is null
+        ) as promoted
     ) as ranked
     where ranked.revision_rank = 1
 {%- endmacro %}
