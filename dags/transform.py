@@ -3,7 +3,7 @@
 
 Builds the dbt project (staging, intermediate, marts) with astronomer-cosmos,
 one task per model running `dbt build` (the model and its tests). Scheduled by
-the Assets of the raw datasets: it runs when a validated batch lands.
+the Assets of the raw datasets: it runs when a validated batch of any of them lands.
 
 The warehouse comes from the Airflow connection `warehouse`, rendered into the
 variables `profiles.yml` reads. The dbt manifest is produced by `mwh dbt-parse`
@@ -14,6 +14,7 @@ calls dbt or the database.
 from __future__ import annotations
 
 import pendulum
+from airflow.sdk import AssetAny
 from cosmos import DbtDag, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import LoadMode, TestBehavior
 
@@ -29,7 +30,8 @@ from ingest.sources import SOURCE_NAMES, datasets
 
 transform = DbtDag(
     dag_id="transform",
-    schedule=[asset_for(ds) for src in SOURCE_NAMES for ds in datasets(src).values()],
+    # Any validated batch of any raw dataset (a plain list would wait for all of them).
+    schedule=AssetAny(*(asset_for(ds) for src in SOURCE_NAMES for ds in datasets(src).values())),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,

@@ -148,7 +148,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.live:
         os.environ["MWH_LIVE"] = "1"
-    total = 6
+    from ingest.sources import SOURCE_NAMES
+
+    total = 5 + len(SOURCE_NAMES)
     started = time.perf_counter()
     try:
         with step(1, total, "warehouse"):
@@ -161,9 +163,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         env = airflow_env(dsn)
         with step(4, total, "Airflow metadata database"):
             airflow_db_migrate(env)
-        with step(5, total, "DAG ingest_eurostat: fetch -> load -> validate"):
-            airflow_dags_test("ingest_eurostat", env)
-        with step(6, total, "DAG transform: dbt build via cosmos"):
+        for n, source in enumerate(SOURCE_NAMES, start=5):
+            with step(n, total, f"DAG ingest_{source}: fetch -> load -> validate"):
+                airflow_dags_test(f"ingest_{source}", env)
+        with step(total, total, "DAG transform: dbt build via cosmos"):
             airflow_dags_test("transform", env)
     except StepFailed as exc:
         print(f"\nmwh run failed: {exc}", file=sys.stderr)
@@ -225,6 +228,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    """`bench ingest`: our load path against `psql \\copy` of the same rows, one JSON object."""
+    import json
+
+    from ingest.bench_ingest import bench_ingest
+    from ingest.runtime import ensure_warehouse
+
+    try:
+        report = bench_ingest(ensure_warehouse()[0], args.rows, args.repeat, database=args.database)
+    except ValueError as exc:
+        print(f"mwh bench ingest: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mwh", description="Migration data warehouse")
     sub = p.add_subparsers(dest="command", required=True)
@@ -262,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     bv.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
     bv.add_argument("--database", default="mwh_bench", help="scratch database, dropped first")
     bv.set_defaults(func=cmd_bench)
+    bi = bench.add_parser("ingest", help="our loader against psql \\copy of the same rows")
+    bi.add_argument("--rows", type=int, required=True, help="observations in the payload")
+    bi.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
+    bi.add_argument("--database", default="mwh_bench_ingest", help="scratch database")
+    bi.set_defaults(func=cmd_bench_ingest)
     return p
 
 

@@ -36,7 +36,9 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's naming)
-                server.seen.append(Seen("GET", self.path, dict(self.headers), time.monotonic()))
+                server.seen.append(
+                    Seen(self.command, self.path, dict(self.headers), time.monotonic())
+                )
                 reply = server.replies.pop(0) if len(server.replies) > 1 else server.replies[0]
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -48,6 +50,8 @@ class FakeServer:
                 # The client may have given up already (a timeout test).
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(reply.body)
+
+            do_POST = do_GET  # noqa: N815  (the same script answers; POSTs are recorded)
 
             def log_message(self, *args):
                 pass

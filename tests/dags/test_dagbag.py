@@ -82,3 +82,26 @@ def test_dag_files_are_thin(path):
                 assert root not in {"great_expectations", "dbt", "requests", "psycopg"}, (
                     f"{path.name} imports {name} at module level"
                 )
+
+
+def test_every_source_has_its_ingest_dag(dagbag):
+    from ingest.sources import SOURCE_NAMES, datasets
+
+    for source in SOURCE_NAMES:
+        dag = dagbag.dags[f"ingest_{source}"]
+        assert "ingest" in dag.tags
+        for name, ds in datasets(source).items():
+            validate = dag.get_task(f"validate_{name}")
+            assert [o.name for o in validate.outlets] == [ds.key]
+            assert f"load_{name}" in validate.upstream_task_ids
+
+
+def test_transform_runs_when_any_raw_dataset_is_validated(dagbag):
+    from airflow.sdk import AssetAny
+
+    from ingest.sources import SOURCE_NAMES, datasets
+
+    condition = dagbag.dags["transform"].timetable.asset_condition
+    assert isinstance(condition, AssetAny)
+    keys = {ds.key for s in SOURCE_NAMES for ds in datasets(s).values()}
+    assert {a.name for a in condition.objects} == keys

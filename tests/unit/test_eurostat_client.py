@@ -82,14 +82,14 @@ def test_gives_up_after_the_retry_budget(monkeypatch, fast_session):
     assert len(srv.seen) == 4  # the first attempt and 3 retries
 
 
-def test_retry_after_is_honoured_and_capped(monkeypatch):
+def test_retry_after_beyond_the_cap_fails_for_a_later_task_retry(monkeypatch):
     session = make_session(retries=2, backoff_factor=0.01, retry_after_max=1, timeout=(2, 2))
     replies = [Reply(429, b"", {"Retry-After": "30"}), Reply(200, SAMPLE)]
     with FakeServer(replies) as srv:
         monkeypatch.setenv("MWH_EUROSTAT_BASE_URL", srv.url)
-        _fetch(srv, session)
-    wait = srv.seen[1].at - srv.seen[0].at
-    assert 0.9 <= wait < 5, f"waited {wait:.2f}s; Retry-After 30 capped at 1"
+        with pytest.raises(jsonstat.EurostatApiError, match="429"):
+            _fetch(srv, session)
+    assert len(srv.seen) == 1
 
 
 def test_413_asynchronous_response_is_not_retried_in_process(monkeypatch, fast_session):
