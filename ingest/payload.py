@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 MARKER = "mwh_payload"
 
 
@@ -34,7 +36,8 @@ def pack(parts: Sequence[Part]) -> bytes:
 
 def parts(content: bytes | str | Any) -> list[Part]:
     """The answers in a payload: the packed parts, or one saved answer."""
-    doc = json.loads(content) if isinstance(content, bytes | str) else content
+    # msgspec decodes a large JSON answer in about half of json.loads' time.
+    doc = msgspec.json.decode(content) if isinstance(content, bytes | str) else content
     if isinstance(doc, dict) and doc.get(MARKER) == 1:
         return [Part(p.get("request", ""), p["body"]) for p in doc["parts"]]
     return [Part("", doc)]

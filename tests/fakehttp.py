@@ -29,8 +29,12 @@ class Seen:
 
 
 class FakeServer:
-    def __init__(self, replies: list[Reply]):
+    """Answers from `replies` in order (the last one repeats); a request whose path
+    (without the query) is a key of `routes` is answered from that script instead."""
+
+    def __init__(self, replies: list[Reply], routes: dict[str, list[Reply]] | None = None):
         self.replies = list(replies)
+        self.routes = {path: list(r) for path, r in (routes or {}).items()}
         self.seen: list[Seen] = []
         server = self
 
@@ -39,7 +43,8 @@ class FakeServer:
                 server.seen.append(
                     Seen(self.command, self.path, dict(self.headers), time.monotonic())
                 )
-                reply = server.replies.pop(0) if len(server.replies) > 1 else server.replies[0]
+                script = server.routes.get(self.path.split("?", 1)[0], server.replies)
+                reply = script.pop(0) if len(script) > 1 else script[0]
                 if reply.delay:
                     time.sleep(reply.delay)
                 self.send_response(reply.status)

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from ingest.sources.eurostat.client import load_sample
+from ingest.sources.eurostat.datasets import DATASETS
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +71,7 @@ def test_pipeline_end_to_end(env, warehouse_dsn):
     with psycopg.connect(warehouse_dsn) as conn:
         batches = conn.execute(
             "select batch_id, status, rows_received, rows_loaded, rows_quarantined"
-            " from ops.batches order by batch_id"
+            " from ops.batches where dataset = 'asylum_applicants_monthly' order by batch_id"
         ).fetchall()
         assert len(batches) == 1
         batch_id, status, received, loaded, quarantined = batches[0]
@@ -110,14 +111,19 @@ def test_pipeline_end_to_end(env, warehouse_dsn):
     _run("ingest_eurostat", env)
     _run("transform", env)
     with psycopg.connect(warehouse_dsn) as conn:
-        (n_batches,) = conn.execute("select count(*) from ops.batches").fetchone()
+        (n_batches,) = conn.execute(
+            "select count(*) from ops.batches where dataset = 'asylum_applicants_monthly'"
+        ).fetchone()
         (raw_rows2,) = conn.execute(
             "select count(*) from raw.eurostat__asylum_applicants_monthly"
         ).fetchone()
         (mart_count2,) = conn.execute(
             "select count(*) from marts.mart_asylum_applications_monthly"
         ).fetchone()
-        (n_runs,) = conn.execute("select count(*) from quality.validation_runs").fetchone()
+        (n_runs,) = conn.execute(
+            "select count(*) from quality.validation_runs"
+            " where dataset = 'asylum_applicants_monthly'"
+        ).fetchone()
     assert (n_batches, raw_rows2, mart_count2) == (1, n_obs, mart_count)
     # The unchanged payload was not validated a second time.
     assert n_runs == 1
@@ -142,7 +148,13 @@ def test_a_failing_batch_end_to_end(env, warehouse_dsn):
     revised = _cell(doc, geo="IT", citizen="UA", applicant="FRST", time="2025-02")
     doc["value"][revised] = doc["value"][revised] + 100
 
-    with FakeServer([Reply(body=json.dumps(doc).encode())]) as api:
+    # The other Eurostat datasets get their unchanged samples (a no-op each).
+    others = {
+        f"/{ds.code}": [Reply(body=load_sample(ds.code))]
+        for ds in DATASETS.values()
+        if ds.code != "migr_asyappctzm"
+    }
+    with FakeServer([Reply(body=json.dumps(doc).encode())], routes=others) as api:
         live_env = {**env, "MWH_LIVE": "1", "MWH_EUROSTAT_BASE_URL": api.url}
         _run("ingest_eurostat", live_env)
         assert api.seen, "the DAG did not call the (fake) API"
@@ -151,7 +163,8 @@ def test_a_failing_batch_end_to_end(env, warehouse_dsn):
     with psycopg.connect(warehouse_dsn) as conn:
         batch_id, status, received, loaded, quarantined = conn.execute(
             "select batch_id, status, rows_received, rows_loaded, rows_quarantined"
-            " from ops.batches order by batch_id desc limit 1"
+            " from ops.batches where dataset = 'asylum_applicants_monthly'"
+            " order by batch_id desc limit 1"
         ).fetchone()
         assert (status, quarantined) == ("partial", 2)
         assert received == loaded + quarantined

@@ -152,3 +152,47 @@ def test_sample_payload_parses_with_declared_dimensions():
     assert {"p", "ep", "c"} <= flags
     assert any(r[9] == "" for r in rows)
     assert {"EU27_2020", "EL"} <= {r[6] for r in rows}
+
+
+def test_too_big_error_carries_the_estimate_for_splitting():
+    label = (
+        "EXTRACTION_TOO_BIG: The requested extraction is too big, estimated 8068608 rows, "
+        "max authorised is 5000000, please change your filters to reduce the extraction size"
+    )
+    body = {"error": [{"status": 413, "id": 413, "label": label}]}
+    with pytest.raises(jsonstat.ExtractionTooBigError) as exc:
+        jsonstat.raise_for_error_body(body)
+    assert (exc.value.estimated_rows, exc.value.max_rows) == (8068608, 5000000)
+    # A message without figures still splits (in two).
+    with pytest.raises(jsonstat.ExtractionTooBigError) as exc:
+        jsonstat.raise_for_error_body({"error": [{"status": 413, "label": "EXTRACTION_TOO_BIG"}]})
+    assert exc.value.estimated_rows is None
+
+
+def test_value_keys_in_any_order_give_rows_in_cube_order():
+    # Eurostat lists `value` in the request's order, not the flat index's.
+    doc = _doc(DIMS, {"9": 20, "0": 10, "3": 5})
+    _, rows = jsonstat.parse(doc, measure="m")
+    assert [r[:3] for r in rows] == [
+        ("AT", "FRST", "2025-01"), ("AT", "SSEQ", "2025-02"), ("XK", "FRST", "2025-02")
+    ]  # fmt: skip
+
+
+def test_parse_saved_reads_a_packed_payload_as_one_selection():
+    from ingest.payload import Part, pack
+
+    first = _doc({"geo": ["AT"], "time": ["2024"]}, {"0": 10})
+    second = _doc({"geo": ["AT"], "time": ["2025"]}, {"0": 15}, status={"0": "p"})
+    empty = _doc({"geo": ["AT"], "time": []}, {})
+    content = pack([Part("u1", first), Part("u2", second), Part("u3", empty)])
+    dims, rows = parse_saved(content, "m")
+    assert dims == ["geo", "time"]
+    assert list(rows) == [("AT", "2024", "m", "10", ""), ("AT", "2025", "m", "15", "p")]
+    # Parts of one payload must share their layout.
+    other = _doc({"geo": ["AT"], "sex": ["T"], "time": ["2025"]}, {"0": 1})
+    with pytest.raises(jsonstat.JsonStatError, match="differ in dimensions"):
+        parse_saved(pack([Part("u1", first), Part("u2", other)]), "m")
+    # An error body among the parts is an error, not a skipped part.
+    error = {"error": [{"status": 400, "label": "Invalid dimension filter"}]}
+    with pytest.raises(jsonstat.EurostatApiError, match="Invalid dimension filter"):
+        parse_saved(pack([Part("u1", first), Part("u2", error)]), "m")

@@ -7,9 +7,13 @@ An observation is a cell with a value or a status; cells with neither are absent
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+import numpy as np
 
 
 class JsonStatError(ValueError):
@@ -34,7 +38,20 @@ class AsynchronousResponseError(EurostatApiError):
 
 
 class ExtractionTooBigError(EurostatApiError):
-    """413 EXTRACTION_TOO_BIG: the request must be split (by time or geography)."""
+    """413 EXTRACTION_TOO_BIG: the request must be split (by time or geography).
+
+    `estimated_rows` and `max_rows` come from the message when it states them, so the
+    client can tell how many parts the request needs."""
+
+    def __init__(self, status: int | None, label: str):
+        super().__init__(status, label)
+        found = _TOO_BIG_SIZES.search(label)
+        self.estimated_rows = int(found["estimated"]) if found else None
+        self.max_rows = int(found["max"]) if found else None
+
+
+# "... estimated 8068608 rows, max authorised is 5000000, ..."
+_TOO_BIG_SIZES = re.compile(r"estimated (?P<estimated>\d+) rows, max authori[sz]ed is (?P<max>\d+)")
 
 
 def raise_for_error_body(doc: Any) -> None:
@@ -76,28 +93,55 @@ def categories(doc: Mapping, dim: str) -> list[str]:
     return [str(code) for code, _ in ordered]
 
 
-def _cells(field: Any, total: int, name: str) -> Mapping[int, Any]:
-    """`value`/`status` as {flat index: item}, whatever the encoding."""
+def _cells(field: Any, total: int, name: str) -> tuple[np.ndarray, list]:
+    """`value`/`status` as (sorted flat indexes, their items), whatever the encoding.
+
+    Vectorised: an extraction holds up to 5 million cells, and a Python loop per cell
+    cost more than the COPY that loads them."""
     if field is None:
-        return {}
+        return np.empty(0, dtype=np.int64), []
     if isinstance(field, Mapping):
-        out = {}
-        for key, item in field.items():
-            try:
-                i = int(key)
-            except ValueError as exc:
-                raise JsonStatError(f"{name} key {key!r} is not a flat index") from exc
-            if not 0 <= i < total:
-                raise JsonStatError(f"{name} key {i} is outside the cube of {total} cells")
-            out[i] = item
-        return out
+        keys = list(field)
+        try:
+            flat = np.array(keys, dtype=np.str_).astype(np.int64)
+        except (ValueError, OverflowError):
+            bad = next(k for k in keys if not _is_index(k))
+            raise JsonStatError(f"{name} key {bad!r} is not a flat index") from None
+        outside = (flat < 0) | (flat >= total)
+        if outside.any():
+            raise JsonStatError(
+                f"{name} key {int(flat[outside][0])} is outside the cube of {total} cells"
+            )
+        items = list(field.values())
+        order = np.argsort(flat, kind="stable")
+        if (order == np.arange(len(order))).all():  # Eurostat sends them in order
+            return flat, items
+        return flat[order], [items[i] for i in order]
     if isinstance(field, list):
         if len(field) != total:
             raise JsonStatError(f"dense {name} has {len(field)} cells, the cube {total}")
-        return {i: item for i, item in enumerate(field) if item is not None}
+        present = [i for i, item in enumerate(field) if item is not None]
+        return np.array(present, dtype=np.int64), [field[i] for i in present]
     if isinstance(field, str) and name == "status":
-        return dict.fromkeys(range(total), field)
+        return np.arange(total, dtype=np.int64), [field] * total
     raise JsonStatError(f"{name} must be an object or an array, got {type(field).__name__}")
+
+
+def _union_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The sorted union of two sorted index arrays (np.union1d hashes: 3x slower)."""
+    merged = np.concatenate([a, b])
+    merged.sort(kind="stable")  # a merge of two sorted runs
+    keep = np.ones(len(merged), dtype=bool)
+    keep[1:] = merged[1:] != merged[:-1]
+    return merged[keep]
+
+
+def _is_index(key: Any) -> bool:
+    try:
+        int(key)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def format_value(value: Any) -> str:
@@ -136,22 +180,25 @@ def parse(doc: Mapping, *, measure: str) -> tuple[list[str], Iterator[tuple[str,
         if len(c) != size:
             raise JsonStatError(f"dimension {d!r}: size says {size}, categories {len(c)}")
     total = math.prod(sizes)
-    values = _cells(doc.get("value"), total, "value")
-    status = _cells(doc.get("status"), total, "status")
-    # Strides of the row-major layout: the last dimension varies fastest.
-    strides = [math.prod(sizes[i + 1 :]) for i in range(len(sizes))]
+    value_at, values = _cells(doc.get("value"), total, "value")
+    status_at, flags = _cells(doc.get("status"), total, "status")
+    # An observation is a cell with a value or a status, in flat-index order.
+    flat = _union_sorted(value_at, status_at)
+    value_text = np.full(len(flat), "", dtype=object)
+    value_text[np.searchsorted(flat, value_at)] = [
+        str(v) if type(v) is int else format_value(v) for v in values
+    ]
+    flag_text = np.full(len(flat), "", dtype=object)
+    flag_text[np.searchsorted(flat, status_at)] = ["" if f is None else str(f) for f in flags]
+    # Each dimension's code per cell, from the row-major layout (last dimension fastest).
+    codes, rest = [], flat
+    for c, size in zip(reversed(cats), reversed(sizes), strict=True):
+        rest, position = np.divmod(rest, size)
+        codes.append(np.array(c, dtype=object)[position])
+    codes.reverse()
 
     def observations() -> Iterator[tuple[str, ...]]:
-        for flat in sorted(values.keys() | status.keys()):
-            coords = tuple(c[(flat // stride) % size] for c, stride, size in
-                           zip(cats, strides, sizes, strict=True))  # fmt: skip
-            flag = status.get(flat)
-            yield (
-                *coords,
-                measure,
-                format_value(values.get(flat)),
-                "" if flag is None else str(flag),
-            )
+        return zip(*codes, itertools.repeat(measure, len(flat)), value_text, flag_text, strict=True)
 
     return list(dims), observations()
 

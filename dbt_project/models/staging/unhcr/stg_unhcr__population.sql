@@ -1,0 +1,62 @@
+-- People forcibly displaced or stateless at the end of each year (UNHCR population/):
+-- one row per origin x asylum pair, year and population group, from the latest
+-- promoted batch that carries it.
+
+{#- The natural key: UNHCR's own country codes (always present, unlike ISO3 codes),
+    the endpoint's codes and the count field. #}
+{% set key_columns = [
+    'year', 'coo', 'coa', 'measure'
+] %}
+
+with
+
+source as (
+
+    select * from {{ source('unhcr', 'population') }}
+
+),
+
+latest as (
+
+    -- Promoted batches without their quarantined rows; the latest batch per key.
+    {{ latest_promoted_rows('source', key_columns) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ surrogate_key(key_columns) }} as observation_id,
+
+        ---------- dimensions
+        cast(year as integer) as reference_year,
+        cast(coo as text) as origin_code,
+        cast(nullif(nullif(coo_iso, '-'), '') as text) as origin_iso3,
+        cast(nullif(trim(coo_name), '-') as text) as origin_name,
+        cast(nullif(coo_id, '-') as integer) as origin_unhcr_id,
+        cast(coa as text) as asylum_code,
+        cast(nullif(nullif(coa_iso, '-'), '') as text) as asylum_iso3,
+        cast(nullif(trim(coa_name), '-') as text) as asylum_name,
+        cast(nullif(coa_id, '-') as integer) as asylum_unhcr_id,
+        cast(measure as text) as population_group,
+
+        ---------- measures
+        cast(nullif(value, '') as bigint) as persons,
+        cast(nullif(flag, '') as text) as value_flag,
+        coalesce(flag = '-', false) as is_not_applicable,
+
+        ---------- summed dimensions: never add these rows to country rows
+        coalesce(coo = '-', false) as is_origin_summed,
+        coalesce(coa = '-', false) as is_asylum_summed,
+
+        ---------- provenance
+        cast(_batch_id as bigint) as batch_id,
+        cast(_row_number as integer) as row_number,
+        cast(batch_status as text) as batch_status
+
+    from latest
+
+)
+
+select * from renamed
