@@ -1,0 +1,43 @@
+-- DTM's operations per country and whether each is active, from the latest
+-- promoted batch. (The raw `value` and `flag` are empty by construction, a list
+-- has no number, and the GX suite blocks anything else: they are not kept.)
+
+with
+
+source as (
+
+    select * from {{ source('iom_dtm', 'operation_list') }}
+
+),
+
+latest as (
+
+    -- Promoted batches without their quarantined rows; the latest batch per key.
+    {{ latest_promoted_rows('source', ['admin0_pcode', 'operation']) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ surrogate_key(['admin0_pcode', 'operation']) }} as observation_id,
+
+        ---------- dimensions
+        cast(admin0_pcode as text) as country_code,
+        cast(admin0_name as text) as country_name,
+        cast(operation as text) as operation_name,
+        cast(operation_status as text) as operation_status,
+        cast(operation_status = 'Active' as boolean) as is_active,
+        cast(measure as text) as list_name,
+
+        ---------- provenance
+        cast(_batch_id as bigint) as batch_id,
+        cast(_row_number as integer) as row_number,
+        cast(batch_status as text) as batch_status
+
+    from latest
+
+)
+
+select * from renamed
