@@ -36,11 +36,11 @@ def asset_for(ds: RawDataset):
 def task_warehouse_dsn() -> str:
     """Inside a task: the Airflow connection `warehouse`, else WAREHOUSE_DSN."""
     from airflow.sdk import BaseHook
-    from airflow.sdk.exceptions import AirflowRuntimeError
+    from airflow.sdk.exceptions import AirflowNotFoundException, AirflowRuntimeError
 
     try:
         conn = BaseHook.get_connection(CONN_ID)
-    except (AirflowRuntimeError, KeyError, LookupError) as exc:
+    except (AirflowNotFoundException, AirflowRuntimeError, KeyError, LookupError) as exc:
         dsn = warehouse_dsn()
         if dsn:
             return dsn
