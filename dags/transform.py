@@ -16,7 +16,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import AssetAny
 from cosmos import DbtDag, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import LoadMode, TestBehavior
+from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
 
 from ingest.config import DBT_PROJECT_DIR
 from ingest.orchestration import (
@@ -48,7 +48,12 @@ transform = DbtDag(
         target_name="warehouse",
         profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
     ),
-    execution_config=ExecutionConfig(dbt_executable_path=dbt_executable()),
+    # Each task builds one model: a test across two models (e.g. a relationships test)
+    # runs with the later one, once both exist ("eager" would run it with the first).
+    execution_config=ExecutionConfig(
+        dbt_executable_path=dbt_executable(),
+        test_indirect_selection=TestIndirectSelection.BUILDABLE,
+    ),
     render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
     operator_args={"env": DBT_ENV_TEMPLATE, "append_env": True},
 )
