@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -18,6 +19,20 @@ SOURCE_NAMES = tuple(
 class SourceUnavailable(RuntimeError):  # noqa: N818  (a condition, not a bug)
     """The source cannot be asked now for a reason that is not an error in the data or
     the code (e.g. no API key configured): the DAG skips with this message."""
+
+
+def api_base_url(source: str, default: str) -> str:
+    """The source's API root; `MWH_<SOURCE>_BASE_URL` stands in for it (a mirror, a
+    proxy, or a test's local server)."""
+    return os.environ.get(f"MWH_{source.upper()}_BASE_URL", default).rstrip("/")
+
+
+def sample_payload(source: str, filename: str) -> bytes:
+    """A sample payload bundled with the source (offline mode, `make run`, tests)."""
+    path = Path(__file__).resolve().parent / source / "samples" / filename
+    if not path.is_file():
+        raise FileNotFoundError(f"no sample payload {filename} for source {source}: {path}")
+    return path.read_bytes()
 
 
 def source_module(source: str) -> ModuleType:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ import requests
 
 from ingest.http import make_session
 from ingest.payload import Part, describe, pack
+from ingest.sources import api_base_url, sample_payload
 from ingest.sources.eurostat import periods
 from ingest.sources.eurostat.jsonstat import (
     EurostatApiError,
@@ -29,8 +29,8 @@ from ingest.sources.eurostat.jsonstat import (
 
 log = logging.getLogger(__name__)
 
-BASE_URL = "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+BASE_URL = "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data"
 # A runaway split (e.g. an estimate far off) must end, not hammer the API.
 MAX_REQUESTS = 200
 
@@ -39,15 +39,12 @@ Filters = Mapping[str, str | Sequence[str]]
 
 def base_url() -> str:
     """Overridable so tests (and a mirror or proxy) can stand in for the live API."""
-    return os.environ.get("MWH_EUROSTAT_BASE_URL", BASE_URL).rstrip("/")
+    return api_base_url("eurostat", BASE_URL)
 
 
 def load_sample(code: str) -> bytes:
     """The bundled sample payload for a dataset code (offline mode and tests)."""
-    path = SAMPLES_DIR / f"{code}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no sample payload for Eurostat dataset {code}: {path}")
-    return path.read_bytes()
+    return sample_payload("eurostat", f"{code}.json")
 
 
 def build_params(filters: Filters) -> list[tuple[str, str]]:

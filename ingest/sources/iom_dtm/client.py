@@ -18,13 +18,14 @@ import requests
 
 from ingest.http import make_session
 from ingest.payload import Part
+from ingest.sources import api_base_url, sample_payload
 from ingest.sources.iom_dtm.datasets import COUNTRY_LIST, DEFAULT_COUNTRIES, IomDtmDataset
 from ingest.sources.iom_dtm.displacement import IomDtmApiError, raise_for_error_body, records
 
 log = logging.getLogger(__name__)
 
-BASE_URL = "https://dtmapi.iom.int/v3"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+BASE_URL = "https://dtmapi.iom.int/v3"
 CONN_ID = "iom_dtm"  # the Airflow connection whose password is the key
 KEY_ENV = "MWH_IOM_DTM_KEY"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -34,15 +35,12 @@ KEY_PORTAL = "https://dtm-apim-portal.iom.int/"
 
 def base_url() -> str:
     """Overridable so tests (and a mirror or proxy) can stand in for the live API."""
-    return os.environ.get("MWH_IOM_DTM_BASE_URL", BASE_URL).rstrip("/")
+    return api_base_url("iom_dtm", BASE_URL)
 
 
 def load_sample(name: str) -> bytes:
     """The bundled sample payload of a dataset (offline mode and tests)."""
-    path = SAMPLES_DIR / f"{name}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no sample payload for IOM DTM dataset {name}: {path}")
-    return path.read_bytes()
+    return sample_payload("iom_dtm", f"{name}.json")
 
 
 def countries() -> tuple[str, ...]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import requests
 
 from ingest.http import make_session
 from ingest.payload import Part, describe, pack
+from ingest.sources import api_base_url, sample_payload
 from ingest.sources.unhcr.refstats import (
     UnhcrApiError,
     UnhcrFormatError,
@@ -32,8 +32,8 @@ from ingest.sources.unhcr.refstats import (
 
 log = logging.getLogger(__name__)
 
-BASE_URL = "https://api.unhcr.org/population/v1"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+BASE_URL = "https://api.unhcr.org/population/v1"
 # Rows per page: the API has no low ceiling, and 10,000 pair rows is about 3 MB.
 PAGE_LIMIT = 10_000
 # A walk longer than this is a runaway (a server ignoring `page`), not data.
@@ -45,15 +45,12 @@ VOLATILE_FIELDS = ("short-url",)
 
 def base_url() -> str:
     """Overridable so tests (and a mirror or proxy) can stand in for the live API."""
-    return os.environ.get("MWH_UNHCR_BASE_URL", BASE_URL).rstrip("/")
+    return api_base_url("unhcr", BASE_URL)
 
 
 def load_sample(dataset: str) -> bytes:
     """The bundled sample payload of a dataset (offline mode and tests)."""
-    path = SAMPLES_DIR / f"{dataset}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no sample payload for UNHCR dataset {dataset}: {path}")
-    return path.read_bytes()
+    return sample_payload("unhcr", f"{dataset}.json")
 
 
 def build_params(

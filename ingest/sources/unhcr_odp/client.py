@@ -9,7 +9,6 @@ its request, in the order `OdpDataset.requests` gives.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ import requests
 
 from ingest.http import make_session
 from ingest.payload import Part, describe, pack
+from ingest.sources import api_base_url, sample_payload
 from ingest.sources.unhcr_odp.datasets import PLACE_BY_ID, OdpDataset
 from ingest.sources.unhcr_odp.odp import (
     UnhcrOdpApiError,
@@ -29,21 +29,18 @@ from ingest.sources.unhcr_odp.odp import (
 
 log = logging.getLogger(__name__)
 
-BASE_URL = "https://data.unhcr.org/population/get"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+BASE_URL = "https://data.unhcr.org/population/get"
 
 
 def base_url() -> str:
     """Overridable so tests (and a mirror or proxy) can stand in for the live API."""
-    return os.environ.get("MWH_UNHCR_ODP_BASE_URL", BASE_URL).rstrip("/")
+    return api_base_url("unhcr_odp", BASE_URL)
 
 
 def load_sample(name: str) -> bytes:
     """The bundled sample payload of a dataset (offline mode and tests)."""
-    path = SAMPLES_DIR / f"{name}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no sample payload for UNHCR ODP dataset {name}: {path}")
-    return path.read_bytes()
+    return sample_payload("unhcr_odp", f"{name}.json")
 
 
 def get(

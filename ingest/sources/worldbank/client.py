@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import requests
 
 from ingest.http import make_session
 from ingest.payload import Part, describe, pack
+from ingest.sources import api_base_url, sample_payload
 from ingest.sources.worldbank.wbjson import (
     WorldBankApiError,
     WorldBankFormatError,
@@ -26,8 +26,8 @@ from ingest.sources.worldbank.wbjson import (
 
 log = logging.getLogger(__name__)
 
-BASE_URL = "https://api.worldbank.org/v2"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+BASE_URL = "https://api.worldbank.org/v2"
 # A guard against an answer whose meta never ends (5 indicators x all economies x
 # 66 years is about 90 pages of 1,000).
 MAX_PAGES = 500
@@ -35,15 +35,12 @@ MAX_PAGES = 500
 
 def base_url() -> str:
     """Overridable so tests (and a mirror or proxy) can stand in for the live API."""
-    return os.environ.get("MWH_WORLDBANK_BASE_URL", BASE_URL).rstrip("/")
+    return api_base_url("worldbank", BASE_URL)
 
 
 def load_sample(name: str) -> bytes:
     """The bundled sample payload of a dataset (offline mode and tests)."""
-    path = SAMPLES_DIR / f"{name}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no sample payload for World Bank dataset {name}: {path}")
-    return path.read_bytes()
+    return sample_payload("worldbank", f"{name}.json")
 
 
 def _answer(resp: requests.Response, indicator: str | None):
