@@ -47,9 +47,7 @@ renamed as (
         cast(measure as text) as dataset_code,
 
         ---------- provenance
-        cast(_batch_id as bigint) as batch_id,
-        cast(_row_number as integer) as row_number,
-        cast(batch_status as text) as batch_status
+        {{ provenance_columns() }}
 
     from latest
 

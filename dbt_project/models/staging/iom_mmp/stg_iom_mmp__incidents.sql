@@ -101,9 +101,7 @@ renamed as (
         cast(export_format as text) as export_format,
 
         ---------- provenance
-        cast(_batch_id as bigint) as batch_id,
-        cast(_row_number as integer) as row_number,
-        cast(batch_status as text) as batch_status
+        {{ provenance_columns() }}
 
     from in_latest_export
 

@@ -31,14 +31,7 @@ renamed as (
 
         ---------- dimensions
         cast(year as integer) as reference_year,
-        cast(coo as text) as origin_code,
-        cast(nullif(nullif(coo_iso, '-'), '') as text) as origin_iso3,
-        cast(nullif(trim(coo_name), '-') as text) as origin_name,
-        cast(nullif(coo_id, '-') as integer) as origin_unhcr_id,
-        cast(coa as text) as asylum_code,
-        cast(nullif(nullif(coa_iso, '-'), '') as text) as asylum_iso3,
-        cast(nullif(trim(coa_name), '-') as text) as asylum_name,
-        cast(nullif(coa_id, '-') as integer) as asylum_unhcr_id,
+        {{ unhcr_country_pair_columns() }},
         cast(measure as text) as population_group,
 
         ---------- measures
@@ -51,9 +44,7 @@ renamed as (
         coalesce(coa = '-', false) as is_asylum_summed,
 
         ---------- provenance
-        cast(_batch_id as bigint) as batch_id,
-        cast(_row_number as integer) as row_number,
-        cast(batch_status as text) as batch_status
+        {{ provenance_columns() }}
 
     from latest
 

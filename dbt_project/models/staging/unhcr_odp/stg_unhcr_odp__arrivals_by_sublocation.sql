@@ -57,9 +57,7 @@ renamed as (
         cast(nullif(flag, '') as text) as source_flag,
 
         ---------- provenance
-        cast(_batch_id as bigint) as batch_id,
-        cast(_row_number as integer) as row_number,
-        cast(batch_status as text) as batch_status
+        {{ provenance_columns() }}
 
     from latest
 
