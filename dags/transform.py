@@ -26,12 +26,12 @@ from ingest.orchestration import (
     dbt_executable,
     dbt_manifest,
 )
-from ingest.sources import SOURCE_NAMES, datasets
+from ingest.sources import ALL_SOURCES, datasets
 
 transform = DbtDag(
     dag_id="transform",
     # Any validated batch of any raw dataset (a plain list would wait for all of them).
-    schedule=AssetAny(*(asset_for(ds) for src in SOURCE_NAMES for ds in datasets(src).values())),
+    schedule=AssetAny(*(asset_for(ds) for src in ALL_SOURCES for ds in datasets(src).values())),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,

@@ -56,6 +56,10 @@ def get(conn: psycopg.Connection, batch_id: int) -> Batch:
     return row
 
 
+# What a submitted file adds to its ledger row (ingest.submissions).
+FILE_FIELDS = ("file_name", "submitter", "municipality", "received_at")
+
+
 def open_batch(
     conn: psycopg.Connection,
     ds: RawDataset,
@@ -63,12 +67,23 @@ def open_batch(
     sha256: str,
     request: str | None,
     data_interval: tuple[datetime | None, datetime | None] = (None, None),
+    file: dict | None = None,
+    status: str = "loading",
+    error: str | None = None,
 ) -> int:
+    file = file or {}
+    if unknown := set(file) - set(FILE_FIELDS):
+        raise ValueError(f"not ledger file fields: {sorted(unknown)}")
+    names = ["source", "dataset", "raw_table", "request", "content_sha256",
+             "data_interval_start", "data_interval_end", "status", "error", *file]  # fmt: skip
+    values = [ds.source, ds.name, ds.raw_table, request, sha256, *data_interval, status, error,
+              *file.values()]  # fmt: skip
     row = conn.execute(
-        """insert into ops.batches (source, dataset, raw_table, request, content_sha256,
-                                    data_interval_start, data_interval_end, status)
-           values (%s, %s, %s, %s, %s, %s, %s, 'loading') returning batch_id""",
-        (ds.source, ds.name, ds.raw_table, request, sha256, *data_interval),
+        sql.SQL("insert into ops.batches ({}) values ({}) returning batch_id").format(
+            sql.SQL(", ").join(map(sql.Identifier, names)),
+            sql.SQL(", ").join(sql.Placeholder() * len(names)),
+        ),
+        values,
     ).fetchone()
     return row[0]
 

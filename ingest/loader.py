@@ -55,11 +55,13 @@ def load_batch(
     sha256: str,
     request: str | None = None,
     data_interval: tuple[datetime | None, datetime | None] = (None, None),
+    file: dict | None = None,
 ) -> LoadResult:
     """COPY `rows` (tuples in `ds.columns` order) into the raw table as one batch.
 
     The ledger row and the rows commit together, so a killed load leaves nothing;
-    the same content (sha256) for the same dataset is loaded once.
+    the same content (sha256) for the same dataset is loaded once. `file`: a submitted
+    file's ledger fields (ledger.FILE_FIELDS).
     """
     with psycopg.connect(dsn) as conn:
         # Serialise loads of one dataset so two runs cannot both miss the sha256 check.
@@ -76,7 +78,7 @@ def load_batch(
             )  # fmt: skip
         ensure_raw_table(conn, ds)
         batch_id = ledger.open_batch(
-            conn, ds, sha256=sha256, request=request, data_interval=data_interval
+            conn, ds, sha256=sha256, request=request, data_interval=data_interval, file=file
         )
         width = len(ds.columns)
         copy_sql = sql.SQL("copy {} ({}) from stdin").format(

@@ -17,6 +17,8 @@ same expectation configuration, and the two counts must agree.
 
 from __future__ import annotations
 
+import csv
+import functools
 import json
 import logging
 import os
@@ -31,7 +33,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ingest import ledger
-from ingest.config import EXPECTATIONS_DIR, TELEMETRY_OFF, sqlalchemy_url
+from ingest.config import DBT_PROJECT_DIR, EXPECTATIONS_DIR, TELEMETRY_OFF, sqlalchemy_url
 from ingest.datasets import RawDataset
 from ingest.warehouse import connect
 
@@ -117,7 +119,9 @@ class ValidationOutcome:
 
 
 def rule_name(expectation: str, kwargs: dict) -> str:
-    target = kwargs.get("column") or ", ".join(kwargs.get("column_list") or ())
+    target = (
+        kwargs.get("column") or ", ".join(kwargs.get("column_list") or ()) or kwargs.get("label")
+    )
     return f"{expectation}({target})" if target else expectation
 
 
@@ -188,13 +192,44 @@ ROW_RULES: dict[str, RowRule] = {
         ),
         needs_key_count=True,
     ),
+    "expect_column_values_to_not_match_regex": RowRule(
+        lambda kw: sql.SQL("{} is not null and {} ~ {}").format(
+            _col(kw), _col(kw), sql.Literal(kw["regex"])
+        ),
+        lambda kw: _says(kw, f"matches {kw['regex']}"),
+    ),
+    # A rule across columns (ingest.gx_expectations): the row's own reason. The
+    # condition names the batch's columns unqualified, as in the GX query.
+    "expect_row_condition": RowRule(
+        lambda kw: sql.SQL("not coalesce(({}), true)").format(sql.SQL(kw["condition"])),
+        lambda kw: sql.SQL("({})").format(sql.SQL(kw["reason"])),
+    ),
 }
 # GX's built-in counts the same rows (ingest.gx_expectations says why ours is used).
 ROW_RULES["expect_compound_columns_to_be_unique"] = ROW_RULES["expect_compound_key_to_be_unique"]
 
 
 def suite_path(ds: RawDataset) -> Path:
-    return EXPECTATIONS_DIR / f"{ds.key}.json"
+    return EXPECTATIONS_DIR / f"{ds.suite_name}.json"
+
+
+@functools.cache
+def seed_values(reference: str) -> tuple[str, ...]:
+    """The values of a reference list kept as a dbt seed, `<seed>.<column>`: the gate
+    checks submitted codes against the same lists staging joins to."""
+    seed, _, column = reference.partition(".")
+    path = DBT_PROJECT_DIR / "seeds" / f"{seed}.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple(sorted({row[column] for row in csv.DictReader(f) if row[column]}))
+
+
+def _resolve_value_sets(exp: dict) -> None:
+    """`"value_set": {"seeds": ["ref_municipalities.lau_code", ...]}` -> the values."""
+    value_set = exp["kwargs"].get("value_set")
+    if isinstance(value_set, dict):
+        exp["kwargs"]["value_set"] = sorted(
+            {v for ref in value_set["seeds"] for v in seed_values(ref)}
+        )
 
 
 def load_suite_config(ds: RawDataset) -> dict:
@@ -204,6 +239,7 @@ def load_suite_config(ds: RawDataset) -> dict:
     cfg = json.loads(path.read_text())
     seen: set[str] = set()
     for exp in cfg["expectations"]:
+        _resolve_value_sets(exp)
         severity = exp.get("meta", {}).get("severity")
         if severity not in SEVERITIES:
             raise ValueError(

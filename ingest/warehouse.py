@@ -74,8 +74,8 @@ def ensure_raw_tables(conn: psycopg.Connection) -> None:
     """Every registered dataset's raw table exists from the start, so dbt's sources
     resolve before the first batch arrives. Columns are declared by the datasets."""
     from ingest.loader import ensure_raw_table
-    from ingest.sources import SOURCE_NAMES, datasets
+    from ingest.sources import ALL_SOURCES, datasets
 
-    for source in SOURCE_NAMES:
+    for source in ALL_SOURCES:
         for ds in datasets(source).values():
             ensure_raw_table(conn, ds)

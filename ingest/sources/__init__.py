@@ -15,6 +15,10 @@ SOURCE_NAMES = tuple(
     sorted(p.name for p in Path(__file__).parent.iterdir() if (p / "datasets.py").is_file())
 )
 
+# Sources that arrive as submitted files rather than from an API (ingest.submissions).
+FILE_SOURCES = ("submissions",)
+ALL_SOURCES = (*SOURCE_NAMES, *FILE_SOURCES)
+
 
 class SourceUnavailable(RuntimeError):  # noqa: N818  (a condition, not a bug)
     """The source cannot be asked now for a reason that is not an error in the data or
@@ -46,6 +50,8 @@ def source_module(source: str) -> ModuleType:
 
 def datasets(source: str) -> dict[str, RawDataset]:
     # The datasets module is light (no HTTP client), so DAG files can import it.
+    if source in FILE_SOURCES:
+        return importlib.import_module(f"ingest.{source}.datasets").RAW_DATASETS
     return importlib.import_module(f"ingest.sources.{source}.datasets").DATASETS
 
 

@@ -1,0 +1,519 @@
+"""Safe reading of a submitted CSV or XLSX file into raw rows.
+
+Everything a file could do to the warehouse is bounded before it is read: its size,
+an XLSX's declared uncompressed size and compression ratio (from the zip directory,
+nothing inflated), rows and columns while streaming. XLSX is read with openpyxl in
+read-only, values-only mode with defusedxml (no entity expansion); formulas are never
+evaluated. File-level problems raise FileRejected with a message for the submitter;
+a cell that cannot be read gives its row a `parse_error` and the row goes on to the
+quality gate, which quarantines it with that reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.submissions.datasets import SubmissionDataset
+from ingest.submissions.values import CellError, cell_reader, header_key
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 128 * MiB  # the file as received
+    max_uncompressed: int = 512 * MiB  # XLSX: all zip members, as declared
+    max_ratio: int = 100  # XLSX: any member's uncompressed / compressed size
+    max_shared_strings: int = 64 * MiB  # XLSX: openpyxl holds this part in memory
+    # Excel's own sheet limit, so any sheet a steward can save fits.
+    max_rows: int = 1_048_576
+    max_columns: int = 64
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        env = {
+            "max_bytes": "MWH_SUBMISSION_MAX_BYTES",
+            "max_uncompressed": "MWH_SUBMISSION_MAX_UNCOMPRESSED",
+            "max_ratio": "MWH_SUBMISSION_MAX_RATIO",
+            "max_rows": "MWH_SUBMISSION_MAX_ROWS",
+            "max_columns": "MWH_SUBMISSION_MAX_COLUMNS",
+        }
+        return cls(**{k: int(os.environ[v]) for k, v in env.items() if os.environ.get(v)})
+
+
+class FileRejected(Exception):  # noqa: N818  (a verdict on a file, not a bug)
+    """The whole file is refused; `message` tells the submitter what to fix."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# The encodings found in the region's offices, in the order they are tried.
+ENCODINGS = ("utf-8-sig", "utf-8", "cp1250", "cp1251", "iso8859_2")
+DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+# Characters a spreadsheet would run as a formula if the cell were opened in one.
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+@dataclass
+class ParsedFile:
+    dataset: SubmissionDataset
+    format: str  # csv | xlsx
+    header: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    rows: Iterator[tuple[str | None, ...]] = field(default_factory=lambda: iter(()))
+    # Filled in while rows are read.
+    rows_read: int = 0
+
+    def describe(self) -> str:
+        if self.format == "xlsx":
+            return f"XLSX, sheet {self.sheet!r}"
+        return f"CSV, {self.encoding}, {_DELIMITER_NAMES[self.delimiter]}-separated"
+
+
+def open_submission(
+    path: Path,
+    dataset: SubmissionDataset,
+    *,
+    municipality: str | None = None,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+) -> ParsedFile:
+    """Check `path` as far as possible without reading its rows, then return a ParsedFile
+    whose `rows` streams raw rows (the dictionary's columns, file_row, parse_error).
+    Reading the rows may still raise FileRejected (too many rows, an undecodable line):
+    a caller loads them in one transaction, so a refused file leaves nothing."""
+    limits = limits or Limits.from_env()
+    path = Path(path)
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise FileRejected(
+            "too_large",
+            f"the file is {size / MiB:.1f} MiB; the limit is {limits.max_bytes / MiB:.0f} MiB: "
+            "split it by period and send the parts",
+        )
+    with path.open("rb") as f:
+        magic = f.read(8)
+    # Whitespace only is empty too (read whole only when the start is blank).
+    if not magic.strip() and (size == 0 or not path.read_bytes().strip()):
+        raise FileRejected("empty_file", "the file is empty")
+    if magic.startswith(_OLE2):
+        raise FileRejected(
+            "encrypted_xlsx",
+            "the file is a password-protected workbook or an old .xls file: remove the "
+            "password (File > Info > Protect Workbook) and save it as .xlsx or CSV",
+        )
+    if magic.startswith(_ZIP):
+        return _open_xlsx(path, dataset, municipality, limits)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise FileRejected(
+            "corrupt_xlsx",
+            f"the file is named {path.suffix} but is not a readable workbook (damaged or "
+            "incomplete): save it again as .xlsx or CSV",
+        )
+    return _open_csv(path, dataset, municipality, encoding, limits)
+
+
+# ---------------------------------------------------------------- header matching
+
+
+@dataclass
+class _Header:
+    names: list[str]  # as written
+    index: dict[int, str]  # file position -> dictionary column
+    ignored: set[int]  # trailing unnamed columns
+
+
+def match_header(cells: list[str], dataset: SubmissionDataset, limits: Limits) -> _Header:
+    if len(cells) > limits.max_columns:
+        raise FileRejected(
+            "too_many_columns",
+            f"the header has {len(cells)} columns; the limit is {limits.max_columns}",
+        )
+    lookup: dict[str, str] = {}
+    for col in dataset.columns:
+        for spelling in (col.name, *col.aliases):
+            lookup.setdefault(header_key(spelling), col.name)
+    names = [c if isinstance(c, str) else ("" if c is None else str(c)) for c in cells]
+    # Unnamed columns at the end (a spreadsheet's leftovers) are ignored; a cell in them
+    # makes its row's parse_error.
+    last = max((i for i, n in enumerate(names) if header_key(n)), default=-1)
+    ignored = set(range(last + 1, len(names)))
+    index: dict[int, str] = {}
+    unknown, seen = [], {}
+    for i, name in enumerate(names[: last + 1]):
+        key = header_key(name)
+        col = lookup.get(key)
+        if col is None:
+            unknown.append(name.strip() or f"(column {i + 1} has no name)")
+        elif col in seen:
+            raise FileRejected(
+                "duplicate_columns",
+                f"the columns {seen[col]!r} and {name.strip()!r} both mean {col!r}: keep one",
+            )
+        else:
+            seen[col] = name.strip()
+            index[i] = col
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(header_key(name), list(lookup), n=1, cutoff=0.75)
+            hints.append(f"{name!r}" + (f" (did you mean {lookup[close[0]]!r}?)" if close else ""))
+        raise FileRejected(
+            "unknown_columns",
+            f"unknown column(s) {', '.join(hints)}; the {dataset.name} columns are "
+            f"{', '.join(c.name for c in dataset.columns)}",
+        )
+    missing = [c.name for c in dataset.columns if c.required and c.name not in seen]
+    if missing:
+        raise FileRejected(
+            "missing_columns",
+            f"required column(s) missing: {', '.join(missing)} (see the {dataset.name} template)",
+        )
+    return _Header(names, index, ignored)
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _row_builder(dataset: SubmissionDataset, header: _Header, municipality: str | None, kind: str):
+    """A function (file row number, cells) -> raw row: cells read by type, with every
+    problem of the row joined in its parse_error."""
+    positions = {col: i for i, col in header.index.items()}
+    readers = [(c.name, positions.get(c.name), cell_reader(c)) for c in dataset.columns]
+    width = len(header.names)
+    check_municipality = municipality and any(c.name == "municipality" for c in dataset.columns)
+    where = "line" if kind == "csv" else "row"
+
+    def build(file_row: int, cells: list) -> tuple[str | None, ...]:
+        problems: list[str] = []
+        out: list[str | None] = []
+        for name, pos, read in readers:
+            value = cells[pos] if pos is not None and pos < len(cells) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                out.append(None)
+                continue
+            if kind == "xlsx" and isinstance(value, str) and value.startswith("="):
+                problems.append(
+                    f"{name} holds a formula ({value[:40]}); formulas are not evaluated: "
+                    "type the value"
+                )
+                out.append(value)
+                continue
+            try:
+                out.append(read(value))
+            except CellError as exc:
+                problems.append(f"{name}: {exc}")
+                out.append(value if isinstance(value, str) else str(value))
+        extra = [
+            i for i in range(len(cells))
+            if (i >= width or i in header.ignored) and cells[i] not in (None, "")
+            and str(cells[i]).strip()
+        ]  # fmt: skip
+        if extra:
+            problems.append(
+                f"{where} {file_row} has {max(extra) + 1} cells, the header has "
+                f"{width - len(header.ignored)}: a value without a column"
+            )
+        if check_municipality:
+            got = out[positions_in_dataset["municipality"]]
+            if got is not None and got != municipality:
+                problems.append(
+                    f"the row is for municipality {got}; the file was submitted for {municipality}"
+                )
+        return (*out, str(file_row), "; ".join(problems) or None)
+
+    positions_in_dataset = {c.name: i for i, c in enumerate(dataset.columns)}
+    return build
+
+
+def _is_blank(cells: Iterable) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _counted(rows: Iterator, parsed: ParsedFile, limits: Limits) -> Iterator:
+    for row in rows:
+        parsed.rows_read += 1
+        if parsed.rows_read > limits.max_rows:
+            raise FileRejected(
+                "too_many_rows",
+                f"the file has more than {limits.max_rows:,} rows: split it by period",
+            )
+        yield row
+    if parsed.rows_read == 0:
+        raise FileRejected("header_only", "the file has a header but no rows of data")
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8; otherwise one
+    of the region's single-byte encodings. A file that is partly valid UTF-8 with
+    accented letters and partly not is refused: guessing would garble one of the parts."""
+    with path.open("rb") as f:
+        head = f.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+            raise FileRejected(
+                "encoding",
+                "the file is UTF-16 (Excel's 'Unicode text'): save it as 'CSV UTF-8' instead",
+            )
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        offset = 0
+        try:
+            for chunk in iter(lambda: f.read(4 * MiB), b""):
+                if b"\x00" in chunk:
+                    raise FileRejected(
+                        "encoding",
+                        "the file holds binary data (NUL bytes), not text: send CSV or XLSX",
+                    )
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        except UnicodeDecodeError:
+            pass
+    return _single_byte_encoding(path)
+
+
+# Letters a UTF-8 line of a regional file would hold: Latin with diacritics, Cyrillic,
+# typographic punctuation. A single-byte file decoded as UTF-8 rarely yields them.
+_PLAUSIBLE_UTF8 = re.compile(r"[\u00c0-\u024f\u0400-\u04ff\u2013-\u2026\u00a0-\u00bf]")
+
+
+def _single_byte_encoding(path: Path) -> str:
+    data = path.read_bytes()  # bounded by Limits.max_bytes, checked before
+    utf8_lines = 0
+    bad_line = None
+    for n, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad_line = bad_line or n
+            continue
+        if _PLAUSIBLE_UTF8.search(text):
+            utf8_lines += 1
+    if utf8_lines and bad_line:
+        raise FileRejected(
+            "mixed_encoding",
+            f"the file mixes encodings: {utf8_lines} line(s) are UTF-8 but line {bad_line} "
+            "is not; open it in a text editor and save it once as UTF-8",
+        )
+    high = [b for b in data if b >= 0x80]
+    # Cyrillic words are runs of high bytes; Latin diacritics sit between ASCII letters.
+    in_runs = sum(
+        1 for i in range(len(data)) if data[i] >= 0x80
+        and ((i > 0 and data[i - 1] >= 0x80) or (i + 1 < len(data) and data[i + 1] >= 0x80))
+    ) if len(high) < 2_000_000 else len(high)  # fmt: skip
+    if high and in_runs / len(high) > 0.5:
+        return "cp1251"
+    # Windows-1250 puts Š š Ž ž at 0x8A-0x9E, where ISO-8859-2 has control codes.
+    if any(0x80 <= b <= 0x9F for b in high):
+        return "cp1250"
+    return "iso8859_2"
+
+
+def _open_csv(
+    path: Path,
+    dataset: SubmissionDataset,
+    municipality: str | None,
+    encoding: str | None,
+    limits: Limits,
+) -> ParsedFile:
+    if encoding is not None and codecs.lookup(encoding).name not in {
+        codecs.lookup(e).name for e in ENCODINGS
+    }:
+        raise FileRejected(
+            "encoding", f"encoding {encoding!r} is not accepted: use one of {', '.join(ENCODINGS)}"
+        )
+    enc = encoding or _detect_encoding(path)
+    header_line, header_no = None, 0
+    with path.open(encoding=enc, errors="strict", newline="") as f:
+        try:
+            for n, line in enumerate(f, start=1):
+                if line.strip():
+                    header_line, header_no = line, n
+                    break
+        except UnicodeDecodeError as exc:
+            raise _decode_error(enc, exc) from None
+    if header_line is None:
+        raise FileRejected("empty_file", "the file is empty")
+    delimiter, cells = _pick_delimiter(header_line, dataset)
+    header = match_header(cells, dataset, limits)
+    parsed = ParsedFile(dataset, "csv", header.names, encoding=enc, delimiter=delimiter)
+    build = _row_builder(dataset, header, municipality, "csv")
+
+    def rows() -> Iterator[tuple[str | None, ...]]:
+        with path.open(encoding=enc, errors="strict", newline="") as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            try:
+                for record in reader:
+                    if reader.line_num <= header_no or _is_blank(record):
+                        continue
+                    yield build(reader.line_num, record)
+            except UnicodeDecodeError as exc:
+                raise _decode_error(enc, exc, reader.line_num + 1) from None
+            except csv.Error as exc:
+                raise FileRejected(
+                    "unsupported_format", f"line {reader.line_num} cannot be read as CSV: {exc}"
+                ) from None
+
+    parsed.rows = _counted(rows(), parsed, limits)
+    return parsed
+
+
+def _decode_error(enc: str, exc: UnicodeDecodeError, line: int | None = None) -> FileRejected:
+    where = f" at line {line}" if line else ""
+    return FileRejected(
+        "mixed_encoding" if enc.startswith("utf") else "encoding",
+        f"the file is not valid {enc}{where}; save it once as UTF-8",
+    )
+
+
+def _pick_delimiter(line: str, dataset: SubmissionDataset) -> tuple[str, list[str]]:
+    known = {header_key(s) for c in dataset.columns for s in (c.name, *c.aliases)}
+    best = None
+    for d in DELIMITERS:
+        cells = next(csv.reader([line.rstrip("\r\n")], delimiter=d))
+        score = sum(header_key(c) in known for c in cells)
+        if best is None or score > best[0]:
+            best = (score, d, cells)
+    score, d, cells = best
+    if score == 0 or (len(cells) == 1 and len(dataset.columns) > 1):
+        raise FileRejected(
+            "delimiter",
+            f"no {dataset.name} column found in the first line {line.strip()[:80]!r}: "
+            "separate the columns with a comma, semicolon, tab or vertical bar and keep the "
+            "header row first",
+        )
+    return d, cells
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def _check_zip(path: Path, limits: Limits) -> None:
+    """Refuse a workbook whose declared sizes exceed the limits, from the zip directory
+    alone. zipfile stops inflating a member at its declared size, so a member that lies
+    about its size cannot inflate past what was checked here."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+                raise FileRejected(
+                    "corrupt_xlsx", "the file is a zip archive but not an Excel workbook"
+                )
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise FileRejected(
+                    "encrypted_xlsx", "the workbook is encrypted: remove the password"
+                )
+            total = sum(i.file_size for i in infos)
+            for i in infos:
+                ratio = i.file_size / max(i.compress_size, 1)
+                if ratio > limits.max_ratio:
+                    raise FileRejected(
+                        "zip_bomb",
+                        f"the workbook part {i.filename} would inflate {ratio:,.0f} times "
+                        f"(to {i.file_size / MiB:,.0f} MiB); the limit is {limits.max_ratio} "
+                        "times: the file was not opened",
+                    )
+                if i.filename == "xl/sharedStrings.xml" and i.file_size > limits.max_shared_strings:
+                    raise FileRejected(
+                        "zip_bomb",
+                        f"the workbook's text table is {i.file_size / MiB:,.0f} MiB; the limit "
+                        f"is {limits.max_shared_strings / MiB:.0f} MiB",
+                    )
+            if total > limits.max_uncompressed:
+                raise FileRejected(
+                    "zip_bomb",
+                    f"the workbook would inflate to {total / MiB:,.0f} MiB; the limit is "
+                    f"{limits.max_uncompressed / MiB:.0f} MiB: the file was not opened",
+                )
+            for i in infos:
+                if i.filename.endswith((".xml", ".rels")):
+                    with z.open(i) as member:
+                        start = member.read(2048)
+                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                        raise FileRejected(
+                            "xml_entities",
+                            f"the workbook part {i.filename} declares XML entities, which "
+                            "Excel never writes: the file was not opened",
+                        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise FileRejected(
+            "corrupt_xlsx", f"the workbook is damaged or incomplete ({exc}): save it again"
+        ) from None
+
+
+def _open_xlsx(
+    path: Path, dataset: SubmissionDataset, municipality: str | None, limits: Limits
+) -> ParsedFile:
+    _check_zip(path, limits)
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    if not openpyxl.DEFUSEDXML:  # openpyxl uses defusedxml when it can import it
+        raise RuntimeError("defusedxml is not active in openpyxl: refusing to parse XLSX")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except DefusedXmlException as exc:
+        raise FileRejected("xml_entities", f"the workbook declares XML entities ({exc})") from None
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise FileRejected(
+            "corrupt_xlsx",
+            f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:120]}): save it "
+            "again as .xlsx",
+        ) from None
+    sheet = "data" if "data" in wb.sheetnames else wb.sheetnames[0]
+    ws = wb[sheet]
+    rows_iter = ws.iter_rows(values_only=True)
+    header_row, header_no = None, 0
+    try:
+        for n, values in enumerate(rows_iter, start=1):
+            if not _is_blank(values):
+                header_row, header_no = list(values), n
+                break
+    except DefusedXmlException as exc:
+        wb.close()
+        raise FileRejected("xml_entities", f"the sheet declares XML entities ({exc})") from None
+    if header_row is None:
+        wb.close()
+        raise FileRejected("empty_file", f"the sheet {sheet!r} is empty")
+    while header_row and (header_row[-1] is None or not str(header_row[-1]).strip()):
+        header_row.pop()
+    header = match_header(header_row, dataset, limits)
+    parsed = ParsedFile(dataset, "xlsx", header.names, sheet=sheet)
+    build = _row_builder(dataset, header, municipality, "xlsx")
+
+    def rows() -> Iterator[tuple[str | None, ...]]:
+        try:
+            for n, values in enumerate(rows_iter, start=header_no + 1):
+                if _is_blank(values):
+                    continue
+                yield build(n, list(values))
+        except DefusedXmlException as exc:
+            raise FileRejected("xml_entities", f"the sheet declares XML entities ({exc})") from None
+        finally:
+            wb.close()
+
+    parsed.rows = _counted(rows(), parsed, limits)
+    return parsed
