@@ -150,7 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ["MWH_LIVE"] = "1"
     from ingest.sources import SOURCE_NAMES
 
-    total = 5 + len(SOURCE_NAMES)
+    total = 7 + len(SOURCE_NAMES)
     started = time.perf_counter()
     try:
         with step(1, total, "warehouse"):
@@ -166,6 +166,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         for n, source in enumerate(SOURCE_NAMES, start=5):
             with step(n, total, f"DAG ingest_{source}: fetch -> load -> validate"):
                 airflow_dags_test(f"ingest_{source}", env)
+        with step(total - 2, total, "example submissions into the landing zone"):
+            from ingest.submissions.landing import drop_examples, landing_root
+
+            for dropped in drop_examples():
+                print(f"      {dropped}")
+            print(f"      landing zone: {landing_root()}")
+        with step(total - 1, total, "DAG ingest_submissions: landing zone -> load -> validate"):
+            airflow_dags_test("ingest_submissions", env)
         with step(total, total, "DAG transform: dbt build via cosmos"):
             airflow_dags_test("transform", env)
     except StepFailed as exc:
@@ -244,6 +252,58 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Validate (and unless --dry-run, land) one submitted file; non-zero when refused."""
+    from ingest.runtime import ensure_warehouse
+    from ingest.submissions.pipeline import submit
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"mwh submit: no such file: {path}", file=sys.stderr)
+        return 2
+    try:
+        r = submit(
+            ensure_warehouse()[0], path, args.dataset, municipality=args.municipality,
+            submitter=args.submitter or os.environ.get("USER"), dry_run=args.dry_run,
+            encoding=args.encoding,
+        )  # fmt: skip
+    except (KeyError, ValueError, LookupError) as exc:
+        print(f"mwh submit: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    label = "dry run (nothing landed)" if r.dry_run else f"batch {r.batch_id}"
+    print(f"{path.name} -> {r.dataset}, {label}: {r.status}")
+    print(f"  {r.message}")
+    if r.rows_received or r.status != "rejected":
+        print(f"  rows received {r.rows_received} = loaded {r.rows_loaded} "
+              f"+ quarantined {r.rows_quarantined}")  # fmt: skip
+    for reason in r.reasons if r.status != "rejected" else ():
+        print(f"  - {reason}")
+    if r.superseded:
+        print(f"  supersedes batch(es) {', '.join(map(str, r.superseded))}")
+    if r.report_html:
+        print(f"  report: {r.report_html.resolve().as_uri()}")
+        print(f"          {r.report_csv.resolve().as_uri()}")
+    return 0 if r.accepted else 1
+
+
+def cmd_bench_submit(args: argparse.Namespace) -> int:
+    """`bench submit`: a submitted file's load path against `psql \\copy`, one JSON object."""
+    import json
+
+    from ingest.runtime import ensure_warehouse
+    from ingest.submissions.bench import bench_submit
+
+    try:
+        report = bench_submit(
+            ensure_warehouse()[0], args.rows, args.repeat, fmt=args.format, database=args.database
+        )
+    except ValueError as exc:
+        print(f"mwh bench submit: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mwh", description="Migration data warehouse")
     sub = p.add_subparsers(dest="command", required=True)
@@ -286,6 +346,22 @@ def build_parser() -> argparse.ArgumentParser:
     bi.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
     bi.add_argument("--database", default="mwh_bench_ingest", help="scratch database")
     bi.set_defaults(func=cmd_bench_ingest)
+    bs = bench.add_parser("submit", help="a submitted file's load path against psql \\copy")
+    bs.add_argument("--rows", type=int, required=True, help="rows in the submitted file")
+    bs.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    bs.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
+    bs.add_argument("--database", default="mwh_bench_submit", help="scratch database")
+    bs.set_defaults(func=cmd_bench_submit)
+    from ingest.submissions.datasets import DATASETS
+
+    su = sub.add_parser("submit", help="validate and land a municipality's or ministry's file")
+    su.add_argument("file")
+    su.add_argument("--dataset", required=True, choices=list(DATASETS))
+    su.add_argument("--municipality", help="LAU code the file is for (default: national)")
+    su.add_argument("--dry-run", action="store_true", help="check only: land nothing")
+    su.add_argument("--submitter", help="who sends it (default: $USER)")
+    su.add_argument("--encoding", help="the CSV's encoding when detection gets it wrong")
+    su.set_defaults(func=cmd_submit)
     return p
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import itertools
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,8 +66,17 @@ DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
-# Characters a spreadsheet would run as a formula if the cell were opened in one.
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+# Files stewards send by mistake, told apart by their first bytes.
+_OTHER_FORMATS = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"{\\rtf": "an RTF document",
+}
 
 
 @dataclass
@@ -120,6 +131,13 @@ def open_submission(
         )
     if magic.startswith(_ZIP):
         return _open_xlsx(path, dataset, municipality, limits)
+    for signature, kind in _OTHER_FORMATS.items():
+        if magic.startswith(signature):
+            raise FileRejected(
+                "unsupported_format",
+                f"the file is {kind}, not a table: send CSV or XLSX (the templates are in "
+                "docs/submissions.md)",
+            )
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise FileRejected(
             "corrupt_xlsx",
@@ -191,72 +209,136 @@ def match_header(cells: list[str], dataset: SubmissionDataset, limits: Limits) -
 # ---------------------------------------------------------------- rows
 
 
-def _row_builder(dataset: SubmissionDataset, header: _Header, municipality: str | None, kind: str):
-    """A function (file row number, cells) -> raw row: cells read by type, with every
-    problem of the row joined in its parse_error."""
+# Rows are read in chunks and converted column by column: most columns of a submission
+# repeat a few values (dates, codes, choices), so each distinct value is read once and
+# the rest is dict lookups at C speed. Answers are remembered across chunks up to a bound.
+CHUNK_ROWS = 20_000
+_CACHE_LIMIT = 100_000
+
+
+def _chunk_converter(
+    dataset: SubmissionDataset, header: _Header, municipality: str | None, kind: str
+):
+    """A function (records, their file row numbers) -> raw rows: cells read by type,
+    with every problem of a row joined in its parse_error. Blank records are dropped."""
     positions = {col: i for i, col in header.index.items()}
-    readers = [(c.name, positions.get(c.name), cell_reader(c)) for c in dataset.columns]
+    columns = [
+        (c.name, positions.get(c.name), _value_reader(c.name, cell_reader(c), kind))
+        for c in dataset.columns
+    ]
     width = len(header.names)
-    check_municipality = municipality and any(c.name == "municipality" for c in dataset.columns)
+    named = width - len(header.ignored)
+    municipality_at = next(
+        (i for i, c in enumerate(dataset.columns) if c.name == "municipality"), None
+    )
+    check_municipality = bool(municipality) and municipality_at is not None
     where = "line" if kind == "csv" else "row"
 
-    def build(file_row: int, cells: list) -> tuple[str | None, ...]:
-        problems: list[str] = []
-        out: list[str | None] = []
-        for name, pos, read in readers:
-            value = cells[pos] if pos is not None and pos < len(cells) else None
-            if value is None or (isinstance(value, str) and not value.strip()):
-                out.append(None)
+    def convert(records: list, numbers: list[int]) -> Iterator[tuple[str | None, ...]]:
+        if kind == "csv":  # all text: one C-level join per record
+            kept = [i for i, r in enumerate(records) if "".join(r).strip()]
+        else:
+            kept = [i for i, r in enumerate(records) if not _is_blank(r)]
+        if len(kept) < len(records):
+            records, numbers = [records[i] for i in kept], [numbers[i] for i in kept]
+        n = len(records)
+        if not n:
+            return
+        problems: dict[int, list[str]] = {}
+        if any(len(r) != width for r in records):
+            for i, r in enumerate(records):
+                extra = [j for j in range(named, len(r)) if r[j] is not None and str(r[j]).strip()]
+                if extra:
+                    problems.setdefault(i, []).append(
+                        f"{where} {numbers[i]} has {max(extra) + 1} cells, the header has "
+                        f"{named}: a value without a column"
+                    )
+            records = [(list(r) + [None] * (width - len(r)))[:width] for r in records]
+        cells = list(zip(*records, strict=True))
+        out = []
+        for _name, pos, read in columns:
+            if pos is None:
+                out.append([None] * n)
                 continue
-            if kind == "xlsx" and isinstance(value, str) and value.startswith("="):
-                problems.append(
-                    f"{name} holds a formula ({value[:40]}); formulas are not evaluated: "
-                    "type the value"
-                )
-                out.append(value)
-                continue
-            try:
-                out.append(read(value))
-            except CellError as exc:
-                problems.append(f"{name}: {exc}")
-                out.append(value if isinstance(value, str) else str(value))
-        extra = [
-            i for i in range(len(cells))
-            if (i >= width or i in header.ignored) and cells[i] not in (None, "")
-            and str(cells[i]).strip()
-        ]  # fmt: skip
-        if extra:
-            problems.append(
-                f"{where} {file_row} has {max(extra) + 1} cells, the header has "
-                f"{width - len(header.ignored)}: a value without a column"
-            )
+            values, bad = read(cells[pos])
+            out.append(values)
+            for i, problem in bad:
+                problems.setdefault(i, []).append(problem)
         if check_municipality:
-            got = out[positions_in_dataset["municipality"]]
-            if got is not None and got != municipality:
-                problems.append(
-                    f"the row is for municipality {got}; the file was submitted for {municipality}"
-                )
-        return (*out, str(file_row), "; ".join(problems) or None)
+            for i, got in enumerate(out[municipality_at]):
+                if got is not None and got != municipality:
+                    problems.setdefault(i, []).append(
+                        f"the row is for municipality {got}; the file was submitted for "
+                        f"{municipality}"
+                    )
+        errors = [None] * n
+        for i, found in problems.items():
+            errors[i] = "; ".join(found)
+        yield from zip(*out, map(str, numbers), errors, strict=True)
 
-    positions_in_dataset = {c.name: i for i, c in enumerate(dataset.columns)}
-    return build
+    return convert
 
 
-def _is_blank(cells: Iterable) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+def _value_reader(name: str, read, kind: str):
+    """`read` over a column's values -> (canonical texts, [(index, problem)]), reading
+    each distinct value once."""
+    answers: dict = {}  # value -> canonical text (or the original when unreadable)
+    problems: dict = {}  # value -> problem, for unreadable values only
+
+    def answer(value) -> None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            answers[value] = None
+        elif kind == "xlsx" and isinstance(value, str) and value.startswith("="):
+            answers[value] = value
+            problems[value] = (
+                f"{name} holds a formula ({value[:40]}); formulas are not evaluated: type the value"
+            )
+        else:
+            try:
+                answers[value] = read(value)
+            except CellError as exc:
+                answers[value] = value if isinstance(value, str) else str(value)
+                problems[value] = f"{name}: {exc}"
+
+    def read_column(values: tuple) -> tuple[list, list[tuple[int, str]]]:
+        if len(answers) > _CACHE_LIMIT:
+            answers.clear()
+            problems.clear()
+        for value in set(values).difference(answers):
+            answer(value)
+        canonical = list(map(answers.__getitem__, values))
+        bad = []
+        if problems and not problems.keys().isdisjoint(values):
+            bad = [(i, problems[v]) for i, v in enumerate(values) if v in problems]
+        return canonical, bad
+
+    return read_column
 
 
-def _counted(rows: Iterator, parsed: ParsedFile, limits: Limits) -> Iterator:
-    for row in rows:
-        parsed.rows_read += 1
+def _chunks(
+    records: Iterator[tuple[int, list]], convert, parsed: ParsedFile, limits: Limits
+) -> Iterator[tuple[str | None, ...]]:
+    """(file row number, record) pairs -> raw rows, a chunk at a time, within the row
+    limit (a refused file is rolled back by the caller's transaction)."""
+    while True:
+        chunk = list(itertools.islice(records, CHUNK_ROWS))
+        if not chunk:
+            break
+        numbers, batch = zip(*chunk, strict=True)
+        converted = list(convert(list(batch), list(numbers)))
+        parsed.rows_read += len(converted)
         if parsed.rows_read > limits.max_rows:
             raise FileRejected(
                 "too_many_rows",
                 f"the file has more than {limits.max_rows:,} rows: split it by period",
             )
-        yield row
+        yield from converted
     if parsed.rows_read == 0:
         raise FileRejected("header_only", "the file has a header but no rows of data")
+
+
+def _is_blank(cells: Iterable) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 # ---------------------------------------------------------------- CSV
@@ -359,16 +441,14 @@ def _open_csv(
     delimiter, cells = _pick_delimiter(header_line, dataset)
     header = match_header(cells, dataset, limits)
     parsed = ParsedFile(dataset, "csv", header.names, encoding=enc, delimiter=delimiter)
-    build = _row_builder(dataset, header, municipality, "csv")
+    convert = _chunk_converter(dataset, header, municipality, "csv")
 
     def rows() -> Iterator[tuple[str | None, ...]]:
         with path.open(encoding=enc, errors="strict", newline="") as f:
             reader = csv.reader(f, delimiter=delimiter)
+            numbered = ((reader.line_num, r) for r in reader if reader.line_num > header_no)
             try:
-                for record in reader:
-                    if reader.line_num <= header_no or _is_blank(record):
-                        continue
-                    yield build(reader.line_num, record)
+                yield from _chunks(numbered, convert, parsed, limits)
             except UnicodeDecodeError as exc:
                 raise _decode_error(enc, exc, reader.line_num + 1) from None
             except csv.Error as exc:
@@ -376,7 +456,7 @@ def _open_csv(
                     "unsupported_format", f"line {reader.line_num} cannot be read as CSV: {exc}"
                 ) from None
 
-    parsed.rows = _counted(rows(), parsed, limits)
+    parsed.rows = rows()
     return parsed
 
 
@@ -420,7 +500,9 @@ def _check_zip(path: Path, limits: Limits) -> None:
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
                 raise FileRejected(
-                    "corrupt_xlsx", "the file is a zip archive but not an Excel workbook"
+                    "unsupported_format",
+                    "the file is a zip archive but not an Excel workbook (a Word or "
+                    "OpenDocument file?): save the table as .xlsx or CSV",
                 )
             if any(i.flag_bits & 0x1 for i in infos):
                 raise FileRejected(
@@ -464,6 +546,36 @@ def _check_zip(path: Path, limits: Limits) -> None:
         ) from None
 
 
+# What a damaged or hostile sheet raises while it is read (XML, zip, inflate errors).
+_SHEET_ERRORS = (SyntaxError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+def _sheet_error(exc: Exception) -> Exception:
+    from defusedxml import DefusedXmlException
+
+    if _caused_by(exc, DefusedXmlException):
+        return FileRejected(
+            "xml_entities", "the sheet declares XML entities, which Excel never writes"
+        )
+    if isinstance(exc, _SHEET_ERRORS):
+        return FileRejected(
+            "corrupt_xlsx",
+            f"the sheet cannot be read ({type(exc).__name__}): the workbook is damaged; "
+            "save it again as .xlsx",
+        )
+    return exc
+
+
+def _caused_by(exc: BaseException, kind: type) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _open_xlsx(
     path: Path, dataset: SubmissionDataset, municipality: str | None, limits: Limits
 ) -> ParsedFile:
@@ -475,13 +587,18 @@ def _open_xlsx(
         raise RuntimeError("defusedxml is not active in openpyxl: refusing to parse XLSX")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except DefusedXmlException as exc:
-        raise FileRejected("xml_entities", f"the workbook declares XML entities ({exc})") from None
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps it in a ValueError
+            raise FileRejected(
+                "xml_entities",
+                "the workbook declares XML entities, which Excel never writes: the file was "
+                "not opened",
+            ) from None
+        # Not the exception's text: it names the server's temporary path.
         raise FileRejected(
             "corrupt_xlsx",
-            f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:120]}): save it "
-            "again as .xlsx",
+            f"the workbook cannot be read ({type(exc).__name__}): it is damaged or was not "
+            "saved by a spreadsheet program; save it again as .xlsx",
         ) from None
     sheet = "data" if "data" in wb.sheetnames else wb.sheetnames[0]
     ws = wb[sheet]
@@ -492,9 +609,9 @@ def _open_xlsx(
             if not _is_blank(values):
                 header_row, header_no = list(values), n
                 break
-    except DefusedXmlException as exc:
+    except Exception as exc:
         wb.close()
-        raise FileRejected("xml_entities", f"the sheet declares XML entities ({exc})") from None
+        raise _sheet_error(exc) from None
     if header_row is None:
         wb.close()
         raise FileRejected("empty_file", f"the sheet {sheet!r} is empty")
@@ -502,18 +619,17 @@ def _open_xlsx(
         header_row.pop()
     header = match_header(header_row, dataset, limits)
     parsed = ParsedFile(dataset, "xlsx", header.names, sheet=sheet)
-    build = _row_builder(dataset, header, municipality, "xlsx")
+    convert = _chunk_converter(dataset, header, municipality, "xlsx")
 
     def rows() -> Iterator[tuple[str | None, ...]]:
         try:
-            for n, values in enumerate(rows_iter, start=header_no + 1):
-                if _is_blank(values):
-                    continue
-                yield build(n, list(values))
-        except DefusedXmlException as exc:
-            raise FileRejected("xml_entities", f"the sheet declares XML entities ({exc})") from None
+            yield from _chunks(enumerate(rows_iter, start=header_no + 1), convert, parsed, limits)
+        except FileRejected:
+            raise
+        except _SHEET_ERRORS as exc:
+            raise _sheet_error(exc) from None
         finally:
             wb.close()
 
-    parsed.rows = _counted(rows(), parsed, limits)
+    parsed.rows = rows()
     return parsed

@@ -19,7 +19,7 @@ from ingest.config import EXPECTATIONS_DIR
 from ingest.submissions.datasets import DATASETS, FILE_ROW, PARSE_ERROR, TYPES, SubmissionDataset
 
 FORMS = {
-    "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "write the date as 2025-03-31 or 31.03.2025"),
+    "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date"),
     "count": (r"^[0-9]+$", "a count is a whole number, 0 or more"),
     "amount": (r"^[0-9]+(\.[0-9]+)?$", "an amount is a number, 0 or more"),
 }

@@ -24,6 +24,7 @@ def env(warehouse_dsn, airflow_metadata, dbt_manifest, tmp_path_factory):
     e = airflow_env(warehouse_dsn, home=airflow_metadata)
     e["MWH_PAYLOAD_DIR"] = str(tmp_path_factory.mktemp("payloads"))
     e["MWH_DATA_DOCS_DIR"] = str(tmp_path_factory.mktemp("data_docs"))
+    e["MWH_LANDING_URL"] = tmp_path_factory.mktemp("landing").as_uri()
     return e
 
 
@@ -68,11 +69,53 @@ def _run(dag_id, env):
 
 @pytest.fixture(scope="module")
 def ran_all(env, warehouse_dsn):
-    """Every source's sample payloads through its DAG, then transform, once."""
+    """Every source's sample payloads through its DAG, the example submissions through
+    the landing zone's DAG, then transform, once."""
+    from airflow.sdk import ObjectStoragePath
+
+    from ingest.submissions.landing import drop_examples
+
     for source in SOURCE_NAMES:
         _run(f"ingest_{source}", env)
+    drop_examples(ObjectStoragePath(env["MWH_LANDING_URL"]))
+    _run("ingest_submissions", env)
     _run("transform", env)
     return warehouse_dsn
+
+
+def test_example_submissions_land_validated_and_staged(ran_all, env):
+    from pathlib import Path
+
+    from ingest.submissions.landing import EXAMPLES
+
+    landing = Path(env["MWH_LANDING_URL"].removeprefix("file://"))
+    assert not [p for p in (landing / "incoming").rglob("*") if p.is_file()]
+    with psycopg.connect(ran_all) as conn:
+        for name, dataset, scope in EXAMPLES:
+            row = conn.execute(
+                "select batch_id, status, rows_received, rows_loaded, rows_quarantined,"
+                " municipality, report_path from ops.batches"
+                " where source = 'submissions' and file_name = %s",
+                (name,),
+            ).fetchone()
+            assert row, name
+            batch_id, status, received, loaded, quarantined, municipality, report = row
+            assert status == "passed" and received == loaded > 0 and quarantined == 0, row
+            assert municipality == (None if scope == "national" else scope)
+            assert (landing / "processed" / dataset / scope / f"{batch_id}-{name}").is_file()
+            assert (landing / "reports" / dataset / scope / Path(report).name).is_file()
+        for dataset in {d for _, d, _ in EXAMPLES}:
+            (loaded,) = conn.execute(
+                "select sum(rows_loaded) from ops.batches"
+                " where source = 'submissions' and dataset = %s",
+                (dataset,),
+            ).fetchone()
+            (staged,) = conn.execute(
+                sql.SQL("select count(*) from {}").format(
+                    sql.Identifier("staging", f"stg_submissions__{dataset}")
+                )
+            ).fetchone()
+            assert staged == loaded, dataset
 
 
 @pytest.mark.parametrize(
