@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,12 +56,15 @@ def load_batch(
     request: str | None = None,
     data_interval: tuple[datetime | None, datetime | None] = (None, None),
     file: dict | None = None,
+    write_rows: Callable[[psycopg.Copy, int], int] | None = None,
 ) -> LoadResult:
     """COPY `rows` (tuples in `ds.columns` order) into the raw table as one batch.
 
     The ledger row and the rows commit together, so a killed load leaves nothing;
     the same content (sha256) for the same dataset is loaded once. `file`: a submitted
-    file's ledger fields (ledger.FILE_FIELDS).
+    file's ledger fields (ledger.FILE_FIELDS). `write_rows(copy, batch_id)`, instead of
+    `rows`, writes complete rows (with `_batch_id` and `_row_number`) itself and returns
+    their number: a caller that builds them in bulk skips this function's per-row loop.
     """
     with psycopg.connect(dsn) as conn:
         # Serialise loads of one dataset so two runs cannot both miss the sha256 check.
@@ -89,6 +92,8 @@ def load_batch(
         )
         n = 0
         with conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            if write_rows is not None:
+                n = write_rows(copy, batch_id)
             for n, row in enumerate(rows, start=1):
                 if len(row) != width:
                     raise ValueError(f"{ds.key}: row {n} has {len(row)} fields, expected {width}")

@@ -575,3 +575,12 @@ def test_uv_version_matches_the_makefile():
     image = pin.findall(" ".join(run_commands()))
     makefile = pin.findall((ROOT / "Makefile").read_text())
     assert image and makefile and set(image) == set(makefile), (image, makefile)
+
+
+def test_landing_zone_is_one_mounted_folder_for_every_airflow_service():
+    url = common_env(compose_from_env_example())["MWH_LANDING_URL"]
+    assert url.startswith("file:///")
+    folder = url.removeprefix("file://")
+    for name, service in airflow_services(compose_from_env_example()).items():
+        targets = [target for _, target, _ in mounts(service)]
+        assert folder in targets, f"{name} does not mount the landing zone at {folder}"

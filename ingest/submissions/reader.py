@@ -12,6 +12,7 @@ quality gate, which quarantines it with that reason.
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import difflib
 import itertools
@@ -19,10 +20,12 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.config import DBT_PROJECT_DIR
+from ingest.quality import seed_values
 from ingest.submissions.datasets import SubmissionDataset
 from ingest.submissions.values import CellError, cell_reader, header_key
 
@@ -87,9 +90,24 @@ class ParsedFile:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    rows: Iterator[tuple[str | None, ...]] = field(default_factory=lambda: iter(()))
+    # batch id (or None) -> lists of raw rows; with a batch id each row ends with it and
+    # its row number, as the raw table's COPY takes them.
+    chunks: Callable[[int | None], Iterator[list[tuple]]] = lambda _batch_id: iter(())
     # Filled in while rows are read.
     rows_read: int = 0
+
+    @property
+    def rows(self) -> Iterator[tuple[str | None, ...]]:
+        """The raw rows one by one (the dictionary's columns, file_row, parse_error)."""
+        return itertools.chain.from_iterable(self.chunks(None))
+
+    def write_copy(self, copy, batch_id: int) -> int:
+        """Write every row, with `batch_id` and its row number, into a COPY of the raw
+        table; the loop runs in C (deque consuming map). Returns the number of rows."""
+        write = copy.write_row
+        for chunk in self.chunks(batch_id):
+            collections.deque(map(write, chunk), maxlen=0)
+        return self.rows_read
 
     def describe(self) -> str:
         if self.format == "xlsx":
@@ -232,20 +250,30 @@ def _chunk_converter(
         (i for i, c in enumerate(dataset.columns) if c.name == "municipality"), None
     )
     check_municipality = bool(municipality) and municipality_at is not None
+    location_at = next(
+        (i for i, c in enumerate(dataset.columns) if c.name == "location_code"), None
+    )
+    in_scope = _locations_of(municipality) if municipality and location_at is not None else None
     where = "line" if kind == "csv" else "row"
 
-    def convert(records: list, numbers: list[int]) -> Iterator[tuple[str | None, ...]]:
-        if kind == "csv":  # all text: one C-level join per record
-            kept = [i for i, r in enumerate(records) if "".join(r).strip()]
+    def convert(
+        records: list, numbers: list[int], batch_id: int | None, first: int
+    ) -> list[tuple[str | None, ...]]:
+        if kind == "csv":
+            # All text: any() drops empty lines and rows of empty cells (";;;") at C
+            # speed; where there were such, rows of spaces alone are looked for too.
+            kept = list(itertools.compress(range(len(records)), map(any, records)))
+            if len(kept) < len(records):
+                kept = [i for i in kept if not _is_blank(records[i])]
         else:
             kept = [i for i, r in enumerate(records) if not _is_blank(r)]
         if len(kept) < len(records):
             records, numbers = [records[i] for i in kept], [numbers[i] for i in kept]
         n = len(records)
         if not n:
-            return
+            return []
         problems: dict[int, list[str]] = {}
-        if any(len(r) != width for r in records):
+        if set(map(len, records)) != {width}:
             for i, r in enumerate(records):
                 extra = [j for j in range(named, len(r)) if r[j] is not None and str(r[j]).strip()]
                 if extra:
@@ -271,12 +299,36 @@ def _chunk_converter(
                         f"the row is for municipality {got}; the file was submitted for "
                         f"{municipality}"
                     )
+        if in_scope is not None:
+            allowed, known = in_scope
+            for i, got in enumerate(out[location_at]):
+                # An unknown code is the quality gate's (it names the reference list).
+                if got is not None and got not in allowed and got in known:
+                    problems.setdefault(i, []).append(
+                        f"location {got} is outside municipality {municipality}, which the "
+                        "file was submitted for"
+                    )
         errors = [None] * n
         for i, found in problems.items():
             errors[i] = "; ".join(found)
-        yield from zip(*out, map(str, numbers), errors, strict=True)
+        tail = ()
+        if batch_id is not None:  # as the raw table's COPY takes them
+            tail = (itertools.repeat(batch_id, n), range(first, first + n))
+        # file_row goes as a number: COPY writes it as text into the text column.
+        return list(zip(*out, numbers, errors, *tail, strict=True))
 
     return convert
+
+
+def _locations_of(municipality: str) -> tuple[set[str], set[str]]:
+    """The locations a municipality reports on (itself and its border crossing points),
+    and every known location."""
+    path = DBT_PROJECT_DIR / "seeds" / "ref_border_crossing_points.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        crossings = {r["crossing_code"]: r["municipality_lau_code"] for r in csv.DictReader(f)}
+    allowed = {municipality} | {c for c, m in crossings.items() if m == municipality}
+    known = set(crossings) | set(seed_values("ref_municipalities.lau_code"))
+    return allowed, known
 
 
 def _value_reader(name: str, read, kind: str):
@@ -304,9 +356,12 @@ def _value_reader(name: str, read, kind: str):
         if len(answers) > _CACHE_LIMIT:
             answers.clear()
             problems.clear()
-        for value in set(values).difference(answers):
-            answer(value)
-        canonical = list(map(answers.__getitem__, values))
+        try:
+            canonical = list(map(answers.__getitem__, values))
+        except KeyError:  # values not met before: read each distinct one once
+            for value in set(values).difference(answers):
+                answer(value)
+            canonical = list(map(answers.__getitem__, values))
         bad = []
         if problems and not problems.keys().isdisjoint(values):
             bad = [(i, problems[v]) for i, v in enumerate(values) if v in problems]
@@ -316,25 +371,54 @@ def _value_reader(name: str, read, kind: str):
 
 
 def _chunks(
-    records: Iterator[tuple[int, list]], convert, parsed: ParsedFile, limits: Limits
-) -> Iterator[tuple[str | None, ...]]:
-    """(file row number, record) pairs -> raw rows, a chunk at a time, within the row
+    pieces: Iterator[tuple[list, list[int]]],
+    convert,
+    parsed: ParsedFile,
+    limits: Limits,
+    batch_id: int | None,
+) -> Iterator[list[tuple[str | None, ...]]]:
+    """(records, their file row numbers) pieces -> lists of raw rows, within the row
     limit (a refused file is rolled back by the caller's transaction)."""
-    while True:
-        chunk = list(itertools.islice(records, CHUNK_ROWS))
-        if not chunk:
-            break
-        numbers, batch = zip(*chunk, strict=True)
-        converted = list(convert(list(batch), list(numbers)))
+    parsed.rows_read = 0
+    for records, numbers in pieces:
+        converted = convert(records, numbers, batch_id, parsed.rows_read + 1)
         parsed.rows_read += len(converted)
         if parsed.rows_read > limits.max_rows:
             raise FileRejected(
                 "too_many_rows",
                 f"the file has more than {limits.max_rows:,} rows: split it by period",
             )
-        yield from converted
+        yield converted
     if parsed.rows_read == 0:
         raise FileRejected("header_only", "the file has a header but no rows of data")
+
+
+def _csv_pieces(reader, header_no: int) -> Iterator[tuple[list, list[int]]]:
+    """The records after the header, a chunk at a time, with the file line each ends
+    on. Without quoted line breaks a chunk's lines are consecutive and known from the
+    reader's line count alone; otherwise each record's breaks are counted."""
+    for _ in reader:
+        if reader.line_num >= header_no:
+            break
+    start = reader.line_num
+    while records := list(itertools.islice(reader, CHUNK_ROWS)):
+        end = reader.line_num
+        if end - start == len(records):
+            numbers = list(range(start + 1, end + 1))
+        else:
+            numbers, line = [], start
+            for r in records:
+                line += 1 + sum(f.count("\n") + f.count("\r") - f.count("\r\n") for f in r)
+                numbers.append(line)
+        start = end
+        yield records, numbers
+
+
+def _numbered_pieces(rows: Iterator, first: int) -> Iterator[tuple[list, list[int]]]:
+    numbered = enumerate(rows, start=first)
+    while chunk := list(itertools.islice(numbered, CHUNK_ROWS)):
+        numbers, records = zip(*chunk, strict=True)
+        yield list(records), list(numbers)
 
 
 def _is_blank(cells: Iterable) -> bool:
@@ -443,12 +527,12 @@ def _open_csv(
     parsed = ParsedFile(dataset, "csv", header.names, encoding=enc, delimiter=delimiter)
     convert = _chunk_converter(dataset, header, municipality, "csv")
 
-    def rows() -> Iterator[tuple[str | None, ...]]:
+    def chunks(batch_id: int | None) -> Iterator[list[tuple[str | None, ...]]]:
         with path.open(encoding=enc, errors="strict", newline="") as f:
             reader = csv.reader(f, delimiter=delimiter)
-            numbered = ((reader.line_num, r) for r in reader if reader.line_num > header_no)
             try:
-                yield from _chunks(numbered, convert, parsed, limits)
+                pieces = _csv_pieces(reader, header_no)
+                yield from _chunks(pieces, convert, parsed, limits, batch_id)
             except UnicodeDecodeError as exc:
                 raise _decode_error(enc, exc, reader.line_num + 1) from None
             except csv.Error as exc:
@@ -456,7 +540,7 @@ def _open_csv(
                     "unsupported_format", f"line {reader.line_num} cannot be read as CSV: {exc}"
                 ) from None
 
-    parsed.rows = rows()
+    parsed.chunks = chunks
     return parsed
 
 
@@ -602,6 +686,10 @@ def _open_xlsx(
         ) from None
     sheet = "data" if "data" in wb.sheetnames else wb.sheetnames[0]
     ws = wb[sheet]
+    # The sheet's declared dimension is not trusted: openpyxl would stop at its last
+    # row (dropping rows silently) and pad every row to its last column (A1:XFD1048576
+    # would make each row 16,384 cells).
+    ws.reset_dimensions()
     rows_iter = ws.iter_rows(values_only=True)
     header_row, header_no = None, 0
     try:
@@ -621,9 +709,10 @@ def _open_xlsx(
     parsed = ParsedFile(dataset, "xlsx", header.names, sheet=sheet)
     convert = _chunk_converter(dataset, header, municipality, "xlsx")
 
-    def rows() -> Iterator[tuple[str | None, ...]]:
+    def chunks(batch_id: int | None) -> Iterator[list[tuple[str | None, ...]]]:
         try:
-            yield from _chunks(enumerate(rows_iter, start=header_no + 1), convert, parsed, limits)
+            pieces = _numbered_pieces(rows_iter, header_no + 1)
+            yield from _chunks(pieces, convert, parsed, limits, batch_id)
         except FileRejected:
             raise
         except _SHEET_ERRORS as exc:
@@ -631,5 +720,5 @@ def _open_xlsx(
         finally:
             wb.close()
 
-    parsed.rows = rows()
+    parsed.chunks = chunks
     return parsed

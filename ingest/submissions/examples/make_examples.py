@@ -99,14 +99,12 @@ def _arrivals(rng: random.Random, n: int, places: list[tuple[str, str]], days) -
 
 
 def registered_arrivals() -> bytes:
-    """A municipality's file: UTF-8, comma, ISO dates."""
+    """Gevgelija's own file (its crossings and its office): UTF-8, comma, ISO dates."""
     rng = random.Random(5002)
     places = [
         ("MK-BCP-BOGORODICA", "Border Police Bogorodica"),
         ("MK-BCP-GEVGELIJA-RAIL", "Border Police Gevgelija"),
         ("MK00405", "Municipality of Gevgelija, social services"),
-        ("MK-BCP-TABANOVCE", "Border Police Tabanovce"),
-        ("MK00706", "Transit Centre Tabanovce registration desk"),
     ]
     rows = [[c.name for c in DATASETS["registered_arrivals"].columns]]
     for day, code, nat, sex, age, authority, persons in _arrivals(rng, 300, places, MARCH):
