@@ -22,10 +22,12 @@ import csv
 import itertools
 import logging
 import random
+import shutil
 import statistics
 import subprocess
 import tempfile
 import time
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -91,9 +93,27 @@ def write_files(n: int, folder: Path, fmt: str) -> tuple[Path, Path]:
     for r in rows(n):
         day, month, year = r[0].split(".")
         ws.append([date(int(year), int(month), int(day)), *r[1:5], int(r[5]), r[6]])
+    plain = folder / "write_only.xlsx"
+    wb.save(plain)
     submitted = folder / "arrivals.xlsx"
-    wb.save(submitted)
+    _with_dimension(plain, submitted, f"A1:G{n + 1}")
     return submitted, baseline
+
+
+def _with_dimension(src: Path, dst: Path, ref: str) -> None:
+    """openpyxl's write-only mode leaves out the sheet's <dimension>, which Excel and
+    LibreOffice always write; without it openpyxl reads the sheet twice to size it."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if not info.filename.startswith("xl/worksheets/sheet"):
+                zout.writestr(info, zin.read(info.filename))
+                continue
+            with zin.open(info) as fin, zout.open(info.filename, "w") as fout:
+                head = fin.read(1 << 16)
+                fout.write(
+                    head.replace(b"</sheetPr>", f'</sheetPr><dimension ref="{ref}"/>'.encode(), 1)
+                )
+                shutil.copyfileobj(fin, fout, 1 << 20)
 
 
 def reset(dsn: str) -> None:

@@ -99,9 +99,18 @@ def test_every_source_has_its_ingest_dag(dagbag):
 def test_transform_runs_when_any_raw_dataset_is_validated(dagbag):
     from airflow.sdk import AssetAny
 
-    from ingest.sources import SOURCE_NAMES, datasets
+    from ingest.sources import ALL_SOURCES, datasets
 
     condition = dagbag.dags["transform"].timetable.asset_condition
     assert isinstance(condition, AssetAny)
-    keys = {ds.key for s in SOURCE_NAMES for ds in datasets(s).values()}
+    keys = {ds.key for s in ALL_SOURCES for ds in datasets(s).values()}
     assert {a.name for a in condition.objects} == keys
+
+
+def test_submissions_dag_updates_each_datasets_asset(dagbag):
+    from ingest.sources import datasets
+
+    dag = dagbag.dags["ingest_submissions"]
+    assert "submissions" in dag.tags
+    outlets = {t.task_id: [o.name for o in t.outlets] for t in dag.tasks}
+    assert outlets == {f"submit_{name}": [ds.key] for name, ds in datasets("submissions").items()}

@@ -46,12 +46,7 @@ renamed as (
         cast(persons_male_60_plus as integer) as persons_male_60_plus,
 
         ---------- submission
-        cast(
-            case when batch_municipality is null then 'national' else 'municipality' end
-            as text
-        ) as reporting_level,
-        cast(batch_municipality as text) as submitted_for_municipality,
-        cast(file_row as integer) as source_file_row,
+        {{ submission_columns() }},
 
         ---------- provenance
         {{ provenance_columns() }}

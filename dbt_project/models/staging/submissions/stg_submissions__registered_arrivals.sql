@@ -79,12 +79,7 @@ renamed as (
         cast(persons as integer) as persons,
 
         ---------- submission
-        cast(
-            case when batch_municipality is null then 'national' else 'municipality' end
-            as text
-        ) as reporting_level,
-        cast(batch_municipality as text) as submitted_for_municipality,
-        cast(file_row as integer) as source_file_row,
+        {{ submission_columns() }},
 
         ---------- provenance
         {{ provenance_columns() }}
