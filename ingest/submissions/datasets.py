@@ -229,7 +229,7 @@ DATASETS: dict[str, SubmissionDataset] = {
                     "ISO 3166 alpha-3 code of the nationality; STLS stateless, UNK unknown.",
                     "SYR",
                     aliases=("citizenship", "country_of_origin", "origin"),
-                    max_length=3,
+                    max_length=4,
                 ),
                 Column(
                     "sex",

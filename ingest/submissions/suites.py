@@ -124,7 +124,7 @@ def _column_rules(d: SubmissionDataset) -> list[dict]:
             out.append(
                 _exp(
                     "expect_column_values_to_match_regex",
-                    col | {"regex": "^[A-Z]{3}$"},
+                    col | {"regex": "^([A-Z]{3}|STLS)$"},
                     "blocking",
                     "an ISO 3166 alpha-3 code (STLS stateless, UNK unknown)",
                     "write the three-letter code, e.g. SYR, AFG",

@@ -51,7 +51,7 @@ COUNTRIES = {
     "RUS": (160, "RUS", "Russian Federation"),
     "BGD": (17, "BGD", "Bangladesh"),
     "MAR": (130, "MOR", "Morocco"),
-    "NGA": (140, "NGR", "Nigeria"),
+    "NGA": (140, "NIG", "Nigeria"),
     "UNK": (262, "UKN", "Unknown "),
     "XXA": (216, "STA", "Stateless"),
 }
