@@ -274,9 +274,9 @@ def _write_report(dsn: str, ds: RawDataset, result: SubmissionResult, out_dir: P
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(result.file_name).stem[:80] or "file"
-    prefix = f"dryrun-{(result.sha256 or 'nohash')[:12]}" if result.dry_run else (
-        f"batch-{result.batch_id}"
-    )  # fmt: skip
+    # The file's hash too: batch ids of two warehouses (or a rebuilt one) can meet here.
+    sha = (result.sha256 or "nohash")[:12]
+    prefix = f"dryrun-{sha}" if result.dry_run else f"batch-{result.batch_id}-{sha}"
     html, csv_path = out_dir / f"{prefix}-{stem}.html", out_dir / f"{prefix}-{stem}.csv"
     with connect(dsn) as conn:
         write_report(conn, result.batch_id, html, csv_path, suite=load_suite_config(ds))

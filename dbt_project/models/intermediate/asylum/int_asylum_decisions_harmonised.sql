@@ -1,0 +1,303 @@
+-- Asylum decisions of Eurostat (first instance, annual) and UNHCR (annual) in one
+-- shape: codes resolved to the warehouse's country key, sex, age and decision outcome
+-- mapped to the common sets of the reference seeds. Every source row is here, with
+-- `country_kind` and `origin_kind` telling countries from aggregates: the fact keeps
+-- the rows whose country of asylum is a country and whose origin is a country or a
+-- residual (stateless, unknown, others), never a total or a group.
+
+with
+
+eurostat_decisions as (
+
+    select * from {{ ref('stg_eurostat__asylum_decisions_first_instance') }}
+
+),
+
+unhcr_decisions as (
+
+    select * from {{ ref('stg_unhcr__asylum_decisions') }}
+
+),
+
+country_codes as (
+
+    select * from {{ ref('int_country_codes_unioned') }}
+
+),
+
+eurostat_geo_codes as materialized (
+
+    -- One code system's codes, so that each lookup scans only them.
+    select
+        lookup_key,
+        iso3
+    from country_codes
+    where
+        source = 'eurostat'
+        and code_system = 'eurostat_geo'
+
+),
+
+unhcr_codes as materialized (
+
+    -- One code system's codes, so that each lookup scans only them.
+    select
+        lookup_key,
+        iso3
+    from country_codes
+    where
+        source = 'unhcr'
+        and code_system = 'unhcr'
+
+),
+
+unhcr_iso3_codes as materialized (
+
+    -- One code system's codes, so that each lookup scans only them.
+    select
+        lookup_key,
+        iso3
+    from country_codes
+    where
+        source = 'unhcr'
+        and code_system = 'iso3'
+
+),
+
+eurostat_aggregates as (
+
+    select * from {{ ref('eurostat_aggregate_codes') }}
+
+),
+
+source_aggregates as (
+
+    select * from {{ ref('ref_source_aggregates') }}
+
+),
+
+sex_codes as (
+
+    select * from {{ ref('ref_sex_codes') }}
+
+),
+
+age_groups as (
+
+    select * from {{ ref('ref_age_groups') }}
+
+),
+
+decision_types as (
+
+    select * from {{ ref('ref_asylum_decision_types') }}
+
+),
+
+eurostat_unioned as (
+
+    select
+        'eurostat__asylum_decisions_first_instance' as source_dataset_key,
+        make_date(year, 1, 1) as period_start,
+        make_date(year, 12, 31) as period_end,
+        'year' as period_grain,
+        geo_code,
+        citizen_code,
+        sex_code,
+        age_code,
+        decision_code,
+        decisions,
+        status_flag,
+        batch_id
+    from eurostat_decisions
+
+),
+
+eurostat_resolved as (
+
+    select
+        'eurostat' as source,
+        eurostat_unioned.source_dataset_key,
+        eurostat_unioned.period_start,
+        eurostat_unioned.period_end,
+        eurostat_unioned.period_grain,
+        eurostat_unioned.geo_code as source_country_code,
+        geo_countries.iso3 as country_key,
+        case
+            when geo_countries.iso3 is not null then 'country'
+            when geo_aggregates.code is not null then 'aggregate'
+            else 'unresolved'
+        end as country_kind,
+        eurostat_unioned.citizen_code as source_origin_code,
+        -- NAT (the reporting country's own citizens) is the country of asylum.
+        case
+            when citizen_aggregates.kind = 'reporting_country' then geo_countries.iso3
+            else citizen_countries.iso3
+        end as origin_country_key,
+        case
+            when citizen_countries.iso3 is not null then 'country'
+            when citizen_aggregates.kind = 'reporting_country' then 'country'
+            when citizen_aggregates.kind = 'no_citizenship' then 'stateless'
+            when citizen_aggregates.kind = 'unknown' then 'unknown'
+            when citizen_aggregates.kind is not null then 'aggregate'
+            else 'unresolved'
+        end as origin_kind,
+        eurostat_unioned.sex_code as source_sex_code,
+        sex_codes.sex,
+        eurostat_unioned.age_code as source_age_band,
+        age_groups.common_band as age_group,
+        age_groups.is_total as is_all_ages,
+        age_groups.is_subtotal as is_age_subtotal,
+        eurostat_unioned.decision_code as source_decision_code,
+        decision_types.decision,
+        decision_types.is_positive as is_positive_decision,
+        decision_types.is_subtotal as is_decision_subtotal,
+        cast(null as text) as authority_code,
+        -- migr_asydcfsta holds first-instance decisions only: UNHCR's `FI`.
+        'FI' as procedure_level,
+        -- Eurostat counts persons.
+        'P' as count_unit,
+        eurostat_unioned.decisions,
+        eurostat_unioned.status_flag as source_flag,
+        false as is_not_applicable,
+        eurostat_unioned.batch_id
+    from eurostat_unioned
+    left join eurostat_geo_codes as geo_countries
+        on upper(trim(eurostat_unioned.geo_code)) = geo_countries.lookup_key
+    left join eurostat_aggregates as geo_aggregates
+        on eurostat_unioned.geo_code = geo_aggregates.code
+    left join eurostat_geo_codes as citizen_countries
+        on upper(trim(eurostat_unioned.citizen_code)) = citizen_countries.lookup_key
+    left join eurostat_aggregates as citizen_aggregates
+        on eurostat_unioned.citizen_code = citizen_aggregates.code
+    left join sex_codes
+        on
+            sex_codes.source = 'eurostat'
+            and eurostat_unioned.sex_code = sex_codes.source_code
+    left join age_groups
+        on
+            age_groups.source = 'eurostat'
+            and eurostat_unioned.age_code = age_groups.source_band
+    left join decision_types
+        on
+            decision_types.source = 'eurostat'
+            and eurostat_unioned.decision_code = decision_types.source_code
+
+),
+
+unhcr_resolved as (
+
+    -- UNHCR's own codes exist for every row (NIG is Nigeria, GFR Germany); the ISO3
+    -- columns are the fallback for a code the reference data does not know.
+    select
+        'unhcr' as source,
+        'unhcr__asylum_decisions' as source_dataset_key,
+        make_date(unhcr_decisions.reference_year, 1, 1) as period_start,
+        make_date(unhcr_decisions.reference_year, 12, 31) as period_end,
+        'year' as period_grain,
+        unhcr_decisions.asylum_code as source_country_code,
+        coalesce(asylum_countries.iso3, asylum_iso_countries.iso3) as country_key,
+        case
+            when coalesce(asylum_countries.iso3, asylum_iso_countries.iso3) is not null
+                then 'country'
+            when unhcr_decisions.is_asylum_summed or asylum_aggregates.code is not null
+                then 'aggregate'
+            else 'unresolved'
+        end as country_kind,
+        unhcr_decisions.origin_code as source_origin_code,
+        coalesce(origin_countries.iso3, origin_iso_countries.iso3) as origin_country_key,
+        case
+            when coalesce(origin_countries.iso3, origin_iso_countries.iso3) is not null
+                then 'country'
+            when unhcr_decisions.is_origin_summed then 'aggregate'
+            when origin_aggregates.kind = 'no_citizenship' then 'stateless'
+            when origin_aggregates.kind = 'unknown' then 'unknown'
+            when origin_aggregates.kind in ('others', 'ethnic_group') then 'others'
+            when origin_aggregates.kind is not null then 'aggregate'
+            else 'unresolved'
+        end as origin_kind,
+        cast(null as text) as source_sex_code,
+        'T' as sex,
+        cast(null as text) as source_age_band,
+        'total' as age_group,
+        true as is_all_ages,
+        true as is_age_subtotal,
+        unhcr_decisions.decision_outcome as source_decision_code,
+        decision_types.decision,
+        decision_types.is_positive as is_positive_decision,
+        decision_types.is_subtotal as is_decision_subtotal,
+        unhcr_decisions.authority_code,
+        unhcr_decisions.procedure_level,
+        unhcr_decisions.count_unit,
+        unhcr_decisions.decisions,
+        unhcr_decisions.value_flag as source_flag,
+        unhcr_decisions.is_not_applicable,
+        unhcr_decisions.batch_id
+    from unhcr_decisions
+    left join unhcr_codes as asylum_countries
+        on upper(trim(unhcr_decisions.asylum_code)) = asylum_countries.lookup_key
+    left join unhcr_iso3_codes as asylum_iso_countries
+        on upper(trim(unhcr_decisions.asylum_iso3)) = asylum_iso_countries.lookup_key
+    left join source_aggregates as asylum_aggregates
+        on
+            asylum_aggregates.source = 'unhcr'
+            and unhcr_decisions.asylum_code = asylum_aggregates.code
+    left join unhcr_codes as origin_countries
+        on upper(trim(unhcr_decisions.origin_code)) = origin_countries.lookup_key
+    left join unhcr_iso3_codes as origin_iso_countries
+        on upper(trim(unhcr_decisions.origin_iso3)) = origin_iso_countries.lookup_key
+    left join source_aggregates as origin_aggregates
+        on
+            origin_aggregates.source = 'unhcr'
+            and unhcr_decisions.origin_code = origin_aggregates.code
+    left join decision_types
+        on
+            decision_types.source = 'unhcr'
+            and unhcr_decisions.decision_outcome = decision_types.source_code
+
+),
+
+unioned as (
+
+    select * from eurostat_resolved
+    union all
+    select * from unhcr_resolved
+
+),
+
+final as (
+
+    select
+        cast(source as text) as source,
+        cast(source_dataset_key as text) as source_dataset_key,
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(period_grain as text) as period_grain,
+        cast(source_country_code as text) as source_country_code,
+        cast(country_key as text) as country_key,
+        cast(country_kind as text) as country_kind,
+        cast(source_origin_code as text) as source_origin_code,
+        cast(origin_country_key as text) as origin_country_key,
+        cast(origin_kind as text) as origin_kind,
+        cast(source_sex_code as text) as source_sex_code,
+        cast(sex as text) as sex,
+        cast(source_age_band as text) as source_age_band,
+        cast(age_group as text) as age_group,
+        cast(is_all_ages as boolean) as is_all_ages,
+        cast(is_age_subtotal as boolean) as is_age_subtotal,
+        cast(source_decision_code as text) as source_decision_code,
+        cast(decision as text) as decision,
+        cast(is_positive_decision as boolean) as is_positive_decision,
+        cast(is_decision_subtotal as boolean) as is_decision_subtotal,
+        cast(authority_code as text) as authority_code,
+        cast(procedure_level as text) as procedure_level,
+        cast(count_unit as text) as count_unit,
+        cast(decisions as bigint) as decisions,
+        cast(source_flag as text) as source_flag,
+        cast(is_not_applicable as boolean) as is_not_applicable,
+        cast(batch_id as bigint) as batch_id
+    from unioned
+
+)
+
+select * from final

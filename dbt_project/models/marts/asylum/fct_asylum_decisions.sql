@@ -1,0 +1,104 @@
+-- Asylum decisions per country of asylum, origin, year, sex, age and outcome: Eurostat
+-- first instance, UNHCR all procedure levels, each source's rows as it sends them
+-- (flags kept), codes harmonised. Countries only: totals and groups never land here;
+-- stateless, unknown and other residual origins do, with a null origin_country_key.
+
+{{
+    config(
+        materialized='incremental',
+        unique_key='fact_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ delete_rows_of_withdrawn_batches() }}",
+        ],
+    )
+}}
+
+with
+
+decisions as (
+
+    select * from {{ ref('int_asylum_decisions_harmonised') }}
+
+),
+
+countries_only as (
+
+    select * from decisions
+    where
+        country_kind = 'country'
+        and origin_kind in ('country', 'stateless', 'unknown', 'others')
+
+),
+
+loaded_batches as (
+
+    -- The latest batch this fact already holds per dataset (none on a full build).
+    {% if is_incremental() %}
+        select
+            source_dataset_key,
+            max(batch_id) as max_batch_id
+        from {{ this }}
+        group by source_dataset_key
+    {% else %}
+        select
+            cast(null as text) as source_dataset_key,
+            cast(null as bigint) as max_batch_id
+        where false
+    {% endif %}
+
+),
+
+new_batches as (
+
+    -- Only the rows of batches later than the latest one loaded for their dataset; a
+    -- revised row replaces the earlier one (same fact_key).
+    select countries_only.*
+    from countries_only
+    left join loaded_batches
+        on countries_only.source_dataset_key = loaded_batches.source_dataset_key
+    where countries_only.batch_id > coalesce(loaded_batches.max_batch_id, 0)
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key([
+            'source_dataset_key', 'period_start', 'period_grain', 'source_country_code',
+            'source_origin_code', 'source_sex_code', 'source_age_band',
+            'source_decision_code', 'authority_code', 'procedure_level', 'count_unit',
+        ]) }} as fact_key,
+        period_start,
+        period_end,
+        period_grain,
+        country_key,
+        origin_country_key,
+        origin_kind,
+        sex,
+        age_group,
+        is_all_ages,
+        is_age_subtotal,
+        decision,
+        is_positive_decision,
+        is_decision_subtotal,
+        authority_code,
+        procedure_level,
+        count_unit,
+        decisions,
+        source_flag,
+        is_not_applicable,
+        source_country_code,
+        source_origin_code,
+        source_sex_code,
+        source_age_band,
+        source_decision_code,
+        source,
+        source_dataset_key,
+        batch_id
+    from new_batches
+
+)
+
+select * from final

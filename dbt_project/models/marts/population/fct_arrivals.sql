@@ -1,0 +1,108 @@
+-- Arrivals per period, place, nationality, sex and age: the registrations municipalities
+-- and national bodies submit (`reporting_level` municipality or national, geography the
+-- municipality of the location) and UNHCR ODP's sea and land arrivals per country
+-- (`reporting_level` international, daily and monthly). Countries only: a total or a
+-- group of nationalities never lands; stateless and unknown nationalities do, with a
+-- null origin_country_key.
+
+{{
+    config(
+        materialized='incremental',
+        unique_key='fact_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ delete_rows_of_withdrawn_batches() }}",
+        ],
+    )
+}}
+
+with
+
+arrivals as (
+
+    select * from {{ ref('int_arrivals_harmonised') }}
+
+),
+
+countries_only as (
+
+    select * from arrivals
+    where
+        geography_key is not null
+        and country_key is not null
+        and origin_kind in ('country', 'stateless', 'unknown', 'others', 'all')
+
+),
+
+loaded_batches as (
+
+    -- The latest batch this fact already holds per dataset (none on a full build).
+    {% if is_incremental() %}
+        select
+            source_dataset_key,
+            max(batch_id) as max_batch_id
+        from {{ this }}
+        group by source_dataset_key
+    {% else %}
+        select
+            cast(null as text) as source_dataset_key,
+            cast(null as bigint) as max_batch_id
+        where false
+    {% endif %}
+
+),
+
+new_batches as (
+
+    -- Only the rows of batches later than the latest one loaded for their dataset; a
+    -- revised row replaces the earlier one (same fact_key).
+    select countries_only.*
+    from countries_only
+    left join loaded_batches
+        on countries_only.source_dataset_key = loaded_batches.source_dataset_key
+    where countries_only.batch_id > coalesce(loaded_batches.max_batch_id, 0)
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key([
+            'source_dataset_key', 'period_start', 'period_grain', 'reporting_level',
+            'submitted_for_municipality', 'reporting_authority', 'location_code',
+            'population_group_id', 'source_origin_code', 'source_sex_code',
+            'source_age_band',
+        ]) }} as fact_key,
+        period_start,
+        period_end,
+        period_grain,
+        reporting_level,
+        geography_key,
+        geography_level,
+        country_key,
+        location_code,
+        location_type,
+        arrival_mode,
+        population_group_id,
+        origin_country_key,
+        origin_kind,
+        sex,
+        age_group,
+        is_all_ages,
+        is_age_subtotal,
+        arrivals,
+        reporting_authority,
+        submitted_for_municipality,
+        source_flag,
+        source_origin_code,
+        source_sex_code,
+        source_age_band,
+        source,
+        source_dataset_key,
+        batch_id
+    from new_batches
+
+)
+
+select * from final

@@ -1,0 +1,103 @@
+-- Population stocks per country, year, origin, population type, sex and age: UNHCR's
+-- forcibly displaced and stateless people (and their demographics), the World Bank's
+-- international migrant stock and total population (the denominator of per-1,000
+-- figures), Eurostat's residents by citizenship. Countries only: totals, groups and
+-- World Bank regions never land; stateless and unknown origins do, with a null
+-- origin_country_key.
+
+{{
+    config(
+        materialized='incremental',
+        unique_key='fact_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ delete_rows_of_withdrawn_batches() }}",
+        ],
+    )
+}}
+
+with
+
+stocks as (
+
+    select * from {{ ref('int_population_stock_harmonised') }}
+
+),
+
+countries_only as (
+
+    select * from stocks
+    where
+        country_kind = 'country'
+        and origin_kind in ('country', 'stateless', 'unknown', 'others', 'all')
+
+),
+
+loaded_batches as (
+
+    -- The latest batch this fact already holds per dataset (none on a full build).
+    {% if is_incremental() %}
+        select
+            source_dataset_key,
+            max(batch_id) as max_batch_id
+        from {{ this }}
+        group by source_dataset_key
+    {% else %}
+        select
+            cast(null as text) as source_dataset_key,
+            cast(null as bigint) as max_batch_id
+        where false
+    {% endif %}
+
+),
+
+new_batches as (
+
+    -- Only the rows of batches later than the latest one loaded for their dataset; a
+    -- revised row replaces the earlier one (same fact_key).
+    select countries_only.*
+    from countries_only
+    left join loaded_batches
+        on countries_only.source_dataset_key = loaded_batches.source_dataset_key
+    where countries_only.batch_id > coalesce(loaded_batches.max_batch_id, 0)
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key([
+            'source_dataset_key', 'period_start', 'source_country_code',
+            'source_origin_code', 'source_population_type', 'indicator_code',
+            'source_sex_code', 'source_age_band',
+        ]) }} as fact_key,
+        period_start,
+        period_end,
+        period_grain,
+        reference_date,
+        country_key,
+        origin_country_key,
+        origin_kind,
+        population_type,
+        sex,
+        age_group,
+        is_all_ages,
+        is_age_subtotal,
+        persons,
+        source_flag,
+        is_not_applicable,
+        source_country_code,
+        source_origin_code,
+        source_population_type,
+        indicator_code,
+        source_sex_code,
+        source_age_band,
+        source,
+        source_dataset_key,
+        batch_id
+    from new_batches
+
+)
+
+select * from final
