@@ -167,6 +167,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             with step(n, total, f"DAG ingest_{source}: fetch -> load -> validate"):
                 airflow_dags_test(f"ingest_{source}", env)
         with step(total - 2, total, "example submissions into the landing zone"):
+            # Airflow's ObjectStoragePath reads its config: the run's, not ~/airflow.
+            os.environ["AIRFLOW_HOME"] = env["AIRFLOW_HOME"]
             from ingest.submissions.landing import drop_examples, landing_root
 
             for dropped in drop_examples():
