@@ -87,7 +87,7 @@ def load_file(dsn: str, ds: RawDataset, parsed: ParsedFile, **ledger_fields) -> 
         return load_batch(dsn, ds, (), write_rows=parsed.write_copy, **ledger_fields)
 
 
-def report_dir() -> Path:
+def default_report_dir() -> Path:
     return state_dir() / "reports" / SOURCE
 
 
@@ -115,7 +115,7 @@ def submit(
             "dbt_project/seeds/ref_municipalities.csv"
         )
     ds = replace(sd.raw, source=DRY_RUN_SOURCE, suite=sd.raw.key) if dry_run else sd.raw
-    out_dir = Path(report_dir) if report_dir else globals()["report_dir"]() / sd.name
+    out_dir = Path(report_dir) if report_dir else default_report_dir() / sd.name
     # Hash only what may be read: an oversized file is refused on its size alone.
     sha = file_sha256(path) if path.stat().st_size <= limits.max_bytes else None
     fields = {
