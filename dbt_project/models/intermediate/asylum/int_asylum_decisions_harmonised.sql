@@ -27,40 +27,19 @@ country_codes as (
 
 eurostat_geo_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'eurostat'
-        and code_system = 'eurostat_geo'
+    {{ country_code_lookup('eurostat', 'eurostat_geo') }}
 
 ),
 
 unhcr_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'unhcr'
-        and code_system = 'unhcr'
+    {{ country_code_lookup('unhcr', 'unhcr') }}
 
 ),
 
 unhcr_iso3_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'unhcr'
-        and code_system = 'iso3'
+    {{ country_code_lookup('unhcr', 'iso3') }}
 
 ),
 
@@ -170,14 +149,7 @@ eurostat_resolved as (
         on upper(trim(eurostat_unioned.citizen_code)) = citizen_countries.lookup_key
     left join eurostat_aggregates as citizen_aggregates
         on eurostat_unioned.citizen_code = citizen_aggregates.code
-    left join sex_codes
-        on
-            sex_codes.source = 'eurostat'
-            and eurostat_unioned.sex_code = sex_codes.source_code
-    left join age_groups
-        on
-            age_groups.source = 'eurostat'
-            and eurostat_unioned.age_code = age_groups.source_band
+    {{ sex_and_age_joins('eurostat', 'eurostat_unioned.sex_code', 'eurostat_unioned.age_code') }}
     left join decision_types
         on
             decision_types.source = 'eurostat'

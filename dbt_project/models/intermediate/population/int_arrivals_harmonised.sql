@@ -37,14 +37,7 @@ country_codes as (
 
 submissions_iso3_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'submissions'
-        and code_system = 'iso3'
+    {{ country_code_lookup('submissions', 'iso3') }}
 
 ),
 
@@ -119,14 +112,7 @@ registered_resolved as (
         on
             nationality_aggregates.source = 'submissions'
             and registered.nationality_code = nationality_aggregates.code
-    left join sex_codes
-        on
-            sex_codes.source = 'submissions'
-            and registered.sex_code = sex_codes.source_code
-    left join age_groups
-        on
-            age_groups.source = 'submissions'
-            and registered.age_group = age_groups.source_band
+    {{ sex_and_age_joins('submissions', 'registered.sex_code', 'registered.age_group') }}
 
 ),
 

@@ -39,66 +39,31 @@ country_codes as (
 
 unhcr_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'unhcr'
-        and code_system = 'unhcr'
+    {{ country_code_lookup('unhcr', 'unhcr') }}
 
 ),
 
 unhcr_iso3_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'unhcr'
-        and code_system = 'iso3'
+    {{ country_code_lookup('unhcr', 'iso3') }}
 
 ),
 
 worldbank_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'worldbank'
-        and code_system = 'worldbank'
+    {{ country_code_lookup('worldbank', 'worldbank') }}
 
 ),
 
 worldbank_iso2_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'worldbank'
-        and code_system = 'worldbank_iso2'
+    {{ country_code_lookup('worldbank', 'worldbank_iso2') }}
 
 ),
 
 eurostat_geo_codes as materialized (
 
-    -- One code system's codes, so that each lookup scans only them.
-    select
-        lookup_key,
-        iso3
-    from country_codes
-    where
-        source = 'eurostat'
-        and code_system = 'eurostat_geo'
+    {{ country_code_lookup('eurostat', 'eurostat_geo') }}
 
 ),
 
@@ -260,14 +225,7 @@ unhcr_resolved as (
         on
             origin_aggregates.source = 'unhcr'
             and unhcr_unioned.origin_code = origin_aggregates.code
-    left join sex_codes
-        on
-            sex_codes.source = 'unhcr'
-            and unhcr_unioned.sex_code = sex_codes.source_code
-    left join age_groups
-        on
-            age_groups.source = 'unhcr'
-            and unhcr_unioned.age_band = age_groups.source_band
+    {{ sex_and_age_joins('unhcr', 'unhcr_unioned.sex_code', 'unhcr_unioned.age_band') }}
 
 ),
 
@@ -378,14 +336,9 @@ eurostat_resolved as (
         on upper(trim(eurostat_population.citizen_code)) = citizen_countries.lookup_key
     left join eurostat_aggregates as citizen_aggregates
         on eurostat_population.citizen_code = citizen_aggregates.code
-    left join sex_codes
-        on
-            sex_codes.source = 'eurostat'
-            and eurostat_population.sex_code = sex_codes.source_code
-    left join age_groups
-        on
-            age_groups.source = 'eurostat'
-            and eurostat_population.age_code = age_groups.source_band
+    {{ sex_and_age_joins(
+        'eurostat', 'eurostat_population.sex_code', 'eurostat_population.age_code'
+    ) }}
 
 ),
 

@@ -32,33 +32,11 @@ countries_only as (
 
 ),
 
-loaded_batches as (
-
-    -- The latest batch this fact already holds per dataset (none on a full build).
-    {% if is_incremental() %}
-        select
-            source_dataset_key,
-            max(batch_id) as max_batch_id
-        from {{ this }}
-        group by source_dataset_key
-    {% else %}
-        select
-            cast(null as text) as source_dataset_key,
-            cast(null as bigint) as max_batch_id
-        where false
-    {% endif %}
-
-),
-
 new_batches as (
 
     -- Only the rows of batches later than the latest one loaded for their dataset; a
     -- revised row replaces the earlier one (same fact_key).
-    select countries_only.*
-    from countries_only
-    left join loaded_batches
-        on countries_only.source_dataset_key = loaded_batches.source_dataset_key
-    where countries_only.batch_id > coalesce(loaded_batches.max_batch_id, 0)
+    {{ rows_of_new_batches('countries_only') }}
 
 ),
 

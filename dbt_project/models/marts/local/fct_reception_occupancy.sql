@@ -91,14 +91,4 @@ final as (
 
 )
 
-select * from final as staged
-{% if is_incremental() %}
-    -- New or revised rows only: a key whose row came from another batch is replaced.
-    where not exists (
-        select 1
-        from {{ this }} as loaded
-        where
-            loaded.fact_key = staged.fact_key
-            and loaded.batch_id = staged.batch_id
-    )
-{% endif %}
+{{ new_or_revised_rows('final') }}
