@@ -150,7 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ["MWH_LIVE"] = "1"
     from ingest.sources import SOURCE_NAMES
 
-    total = 7 + len(SOURCE_NAMES)
+    total = 8 + len(SOURCE_NAMES)
     started = time.perf_counter()
     try:
         with step(1, total, "warehouse"):
@@ -166,7 +166,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for n, source in enumerate(SOURCE_NAMES, start=5):
             with step(n, total, f"DAG ingest_{source}: fetch -> load -> validate"):
                 airflow_dags_test(f"ingest_{source}", env)
-        with step(total - 2, total, "example submissions into the landing zone"):
+        with step(total - 3, total, "example submissions into the landing zone"):
             # Airflow's ObjectStoragePath reads its config: the run's, not ~/airflow.
             os.environ["AIRFLOW_HOME"] = env["AIRFLOW_HOME"]
             from ingest.submissions.landing import drop_examples, landing_root
@@ -174,15 +174,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             for dropped in drop_examples():
                 print(f"      {dropped}")
             print(f"      landing zone: {landing_root()}")
-        with step(total - 1, total, "DAG ingest_submissions: landing zone -> load -> validate"):
+        with step(total - 2, total, "DAG ingest_submissions: landing zone -> load -> validate"):
             airflow_dags_test("ingest_submissions", env)
-        with step(total, total, "DAG transform: dbt build via cosmos"):
+        with step(total - 1, total, "DAG transform: dbt build via cosmos"):
             airflow_dags_test("transform", env)
+        with step(total, total, "dbt docs generate"):
+            dbt_docs = build_dbt_docs_or_say_why(dsn)
     except StepFailed as exc:
         print(f"\nmwh run failed: {exc}", file=sys.stderr)
         return 1
     print_summary(dsn, embedded=embedded, seconds=time.perf_counter() - started)
     print_data_docs()
+    print_dbt_docs(dbt_docs)
     return 0
 
 
@@ -192,6 +195,26 @@ def print_data_docs() -> None:
     # The DAG's data_docs task built them; a failed build must not fail the run.
     index = data_docs_index()
     print(f"GX Data Docs: {index.as_uri() if index else 'not built (try `mwh docs`)'}")
+
+
+def build_dbt_docs_or_say_why(dsn: str) -> Path | None:
+    """dbt's static docs site, or None after printing why it could not be built: the
+    data is in place by then, so missing documentation must not fail the run."""
+    from ingest.dbt_docs import build_dbt_docs
+
+    try:
+        return build_dbt_docs(dsn)
+    except Exception as exc:  # any failure: reported here, never raised
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        # The first line names the log; dbt states the error in its last lines.
+        print(f"      dbt docs not built: {lines[0]}")
+        for line in lines[1:][-6:]:
+            print(f"        {line}")
+        return None
+
+
+def print_dbt_docs(index: Path | None) -> None:
+    print(f"dbt docs: {index.as_uri() if index else 'not built (why: see above)'}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -204,11 +227,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
+    """Both documentation sites: GX Data Docs (quality) and dbt docs (models)."""
     from ingest.docs import build_data_docs
     from ingest.runtime import ensure_warehouse
 
-    print(f"GX Data Docs: {build_data_docs(ensure_warehouse()[0]).as_uri()}")
-    return 0
+    dsn = ensure_warehouse()[0]
+    print(f"GX Data Docs: {build_data_docs(dsn).as_uri()}")
+    index = build_dbt_docs_or_say_why(dsn)
+    print_dbt_docs(index)
+    return 0 if index else 1
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
@@ -318,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("dsn", help="print the warehouse connection string").set_defaults(func=cmd_dsn)
     sub.add_parser("summary", help="rows, validation and models").set_defaults(func=cmd_summary)
     sub.add_parser("quality", help="latest validation per dataset").set_defaults(func=cmd_quality)
-    sub.add_parser("docs", help="rebuild the GX Data Docs").set_defaults(func=cmd_docs)
+    sub.add_parser("docs", help="rebuild the GX Data Docs and dbt docs").set_defaults(func=cmd_docs)
     sub.add_parser("dbt-parse", help="write the dbt manifest").set_defaults(func=cmd_dbt_parse)
     ing = sub.add_parser("ingest", help="fetch, load and validate one source (as its DAG)")
     ing.add_argument("source")

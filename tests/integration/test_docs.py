@@ -1,15 +1,20 @@
 """GX Data Docs rebuilt from the stored results: the suite, each validation, a swap
-into place that leaves nothing behind."""
+into place that leaves nothing behind. dbt docs generated against a small built
+warehouse as one static page, and a failure reported rather than raised."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
+from ingest.config import with_dbname
+from ingest.dbt_docs import STATIC_INDEX, build_dbt_docs
 from ingest.docs import build_data_docs, data_docs_index
 from ingest.loader import load_batch
 from ingest.quality import validate_batch
+from ingest.runtime import dbt
 from ingest.sources.eurostat.datasets import DATASETS
 
 DS = DATASETS["asylum_applicants_monthly"]
@@ -27,6 +32,17 @@ def batch(warehouse_dsn):
     batch_id = load_batch(warehouse_dsn, DS, rows, sha256=sha, request="docs").batch_id
     validate_batch(warehouse_dsn, DS, batch_id)
     return batch_id
+
+
+@pytest.fixture(scope="module")
+def dbt_docs_out(warehouse_dsn, tmp_path_factory):
+    """A seed and the marts table built from it; the docs are generated into the
+    same target folder afterwards, so dbt parses the project once."""
+    out = tmp_path_factory.mktemp("dbt-docs")
+    dbt(["build", "--select", "+dim_source", "--exclude-resource-type", "test", "unit_test",
+         "--target-path", str(out), "--log-path", str(out / "logs")],
+        warehouse_dsn, log_name="dbt-test-docs")  # fmt: skip
+    return out
 
 
 def _site(out):
@@ -59,17 +75,52 @@ def test_rebuild_is_idempotent_and_leaves_no_temporary_folder(warehouse_dsn, bat
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["data_docs"]
 
 
-def test_mwh_docs_prints_the_path(warehouse_dsn, batch, tmp_path, monkeypatch, capsys):
+def test_dbt_docs_are_one_static_page_with_the_warehouse_catalog(warehouse_dsn, dbt_docs_out):
+    index = build_dbt_docs(warehouse_dsn, dbt_docs_out)
+
+    assert index == dbt_docs_out / STATIC_INDEX and index.exists()
+    page = index.read_text()
+    # The manifest and the catalog are inlined: the page needs no other file.
+    assert "model.migration_warehouse.dim_source" in page
+    assert "model.migration_warehouse.fct_funding" in page
+    # The catalog is read from the warehouse: columns of what was built, nothing more.
+    catalog = json.loads((dbt_docs_out / "catalog.json").read_text())["nodes"]
+    assert "expected_cadence_days" in catalog["model.migration_warehouse.dim_source"]["columns"]
+    assert "model.migration_warehouse.fct_funding" not in catalog
+
+
+def test_a_dbt_docs_failure_is_printed_not_raised(warehouse_dsn, tmp_path, monkeypatch, capsys):
+    from ingest.cli import build_dbt_docs_or_say_why, print_dbt_docs
+
+    monkeypatch.setenv("MWH_DBT_DOCS_DIR", str(tmp_path / "dbt_docs"))
+    gone = with_dbname(warehouse_dsn, "mwh_no_such_database")
+
+    index = build_dbt_docs_or_say_why(gone)
+    print_dbt_docs(index)
+
+    assert index is None
+    out = capsys.readouterr().out
+    assert "dbt docs not built: " in out and "dbt-docs.log" in out
+    assert 'database "mwh_no_such_database" does not exist' in out
+    assert out.splitlines()[-1] == "dbt docs: not built (why: see above)"
+
+
+def test_mwh_docs_prints_both_paths(warehouse_dsn, batch, dbt_docs_out, tmp_path, monkeypatch,
+                                    capsys):  # fmt: skip
     from ingest.cli import main, print_data_docs
 
     out = tmp_path / "docs"
     monkeypatch.setenv("WAREHOUSE_DSN", warehouse_dsn)
     monkeypatch.setenv("MWH_DATA_DOCS_DIR", str(out))
+    monkeypatch.setenv("MWH_DBT_DOCS_DIR", str(dbt_docs_out))
     print_data_docs()
     assert capsys.readouterr().out.startswith("GX Data Docs: not built")
 
     assert main(["docs"]) == 0
     uri = (out / "index.html").as_uri()
-    assert capsys.readouterr().out.strip() == f"GX Data Docs: {uri}"
+    assert capsys.readouterr().out.splitlines() == [
+        f"GX Data Docs: {uri}",
+        f"dbt docs: {(dbt_docs_out / STATIC_INDEX).as_uri()}",
+    ]
     print_data_docs()
     assert capsys.readouterr().out.strip() == f"GX Data Docs: {uri}"
