@@ -1,0 +1,174 @@
+-- The situation of each country per month (and per quarter and year: filter on
+-- period_grain, never add rows of different grains). The components its
+-- municipalities feed (arrivals, bed-days, needs, funds) are the sums of
+-- mart_local_situation's rows of the same period; asylum applications and
+-- decisions and UNHCR's arrivals exist per country only. Funds add the national
+-- bodies' lines for the country as a whole to the municipalities' lines. Rates
+-- come from the metric macros over the summed components.
+
+with
+
+local_measures as (
+
+    select * from {{ ref('int_situation_local_measures') }}
+
+),
+
+national_measures as (
+
+    select * from {{ ref('int_situation_national_measures') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('dim_country') }}
+
+),
+
+geography as (
+
+    select * from {{ ref('dim_geography') }}
+
+),
+
+local_sums as (
+
+    select
+        country_key,
+        period_start,
+        period_end,
+        period_grain,
+        sum(arrivals) as arrivals,
+        sum(arrivals_national_report) as arrivals_national_report,
+        sum(bed_days_capacity) as bed_days_capacity,
+        sum(bed_days_occupied) as bed_days_occupied,
+        sum(people_in_need) as people_in_need,
+        sum(people_reached) as people_reached,
+        sum(funding_planned_eur) as funding_planned_eur,
+        sum(funding_disbursed_eur) as funding_disbursed_eur,
+        count(distinct geography_key) as municipalities_reporting,
+        string_to_array(
+            string_agg(array_to_string(source_dataset_keys, ','), ','), ','
+        ) as source_dataset_keys,
+        max(latest_batch_id) as latest_batch_id
+    from local_measures
+    where period_grain in ('month', 'quarter', 'year')
+    group by country_key, period_start, period_end, period_grain
+
+),
+
+joined as (
+
+    select
+        coalesce(local_sums.country_key, national_measures.country_key) as country_key,
+        coalesce(local_sums.period_start, national_measures.period_start) as period_start,
+        coalesce(local_sums.period_end, national_measures.period_end) as period_end,
+        coalesce(local_sums.period_grain, national_measures.period_grain) as period_grain,
+        local_sums.arrivals,
+        local_sums.arrivals_national_report,
+        national_measures.arrivals_international,
+        local_sums.bed_days_capacity,
+        local_sums.bed_days_occupied,
+        national_measures.asylum_applications,
+        national_measures.first_time_applications,
+        national_measures.decisions_total,
+        national_measures.decisions_positive,
+        local_sums.people_in_need,
+        local_sums.people_reached,
+        -- Municipalities' lines plus the national bodies' lines for the whole country.
+        case
+            when
+                coalesce(local_sums.funding_planned_eur, national_measures.funding_planned_eur)
+                is not null
+                then
+                    coalesce(local_sums.funding_planned_eur, 0)
+                    + coalesce(national_measures.funding_planned_eur, 0)
+        end as funding_planned_eur,
+        case
+            when
+                coalesce(local_sums.funding_disbursed_eur, national_measures.funding_disbursed_eur)
+                is not null
+                then
+                    coalesce(local_sums.funding_disbursed_eur, 0)
+                    + coalesce(national_measures.funding_disbursed_eur, 0)
+        end as funding_disbursed_eur,
+        coalesce(local_sums.municipalities_reporting, 0) as municipalities_reporting,
+        array(
+            select distinct dataset_list.dataset_key
+            from
+                unnest(
+                    coalesce(local_sums.source_dataset_keys, '{}')
+                    || coalesce(national_measures.source_dataset_keys, '{}')
+                ) as dataset_list (dataset_key)
+            order by dataset_list.dataset_key
+        ) as source_dataset_keys,
+        greatest(local_sums.latest_batch_id, national_measures.latest_batch_id)
+            as latest_batch_id
+    from local_sums
+    full outer join national_measures
+        on
+            local_sums.country_key = national_measures.country_key
+            and local_sums.period_start = national_measures.period_start
+            and local_sums.period_grain = national_measures.period_grain
+
+),
+
+final as (
+
+    select
+        cast(
+            {{ surrogate_key([
+                'joined.country_key', 'joined.period_start', 'joined.period_grain',
+            ]) }}
+            as text
+        ) as situation_key,
+        cast(joined.country_key as text) as country_key,
+        cast(countries.country_name as text) as country_name,
+        cast(joined.period_start as date) as period_start,
+        cast(joined.period_end as date) as period_end,
+        cast(joined.period_grain as text) as period_grain,
+        cast(geography.population as bigint) as population,
+        cast(geography.population_reference_year as integer) as population_reference_year,
+        cast(joined.arrivals as bigint) as arrivals,
+        cast(
+            {{ per_thousand('joined.arrivals', 'geography.population') }} as numeric(12, 4)
+        ) as arrivals_per_1000,
+        cast(joined.arrivals_national_report as bigint) as arrivals_national_report,
+        cast(joined.arrivals_international as bigint) as arrivals_international,
+        cast(joined.bed_days_capacity as bigint) as bed_days_capacity,
+        cast(joined.bed_days_occupied as bigint) as bed_days_occupied,
+        cast(
+            {{ occupancy_rate('joined.bed_days_occupied', 'joined.bed_days_capacity') }}
+            as numeric(8, 4)
+        ) as occupancy_rate,
+        cast(joined.asylum_applications as bigint) as asylum_applications,
+        cast(joined.first_time_applications as bigint) as first_time_applications,
+        cast(joined.decisions_total as bigint) as decisions_total,
+        cast(joined.decisions_positive as bigint) as decisions_positive,
+        cast(
+            {{ recognition_rate('joined.decisions_positive', 'joined.decisions_total') }}
+            as numeric(8, 4)
+        ) as recognition_rate,
+        cast(joined.people_in_need as bigint) as people_in_need,
+        cast(joined.people_reached as bigint) as people_reached,
+        cast(joined.funding_planned_eur as numeric(18, 2)) as funding_planned_eur,
+        cast(joined.funding_disbursed_eur as numeric(18, 2)) as funding_disbursed_eur,
+        cast(joined.municipalities_reporting as integer) as municipalities_reporting,
+        cast(array_to_string(joined.source_dataset_keys, ', ') as text) as source_datasets,
+        cast(joined.latest_batch_id as bigint) as latest_batch_id,
+        {{ quality_score_of(
+            'country', 'joined.country_key', 'joined.source_dataset_keys',
+            'joined.period_start', 'joined.period_end',
+        ) }} as quality_score
+    from joined
+    left join countries
+        on joined.country_key = countries.country_key
+    left join geography
+        on
+            joined.country_key = geography.geography_key
+            and geography.geography_level = 'country'
+
+)
+
+select * from final

@@ -1,0 +1,167 @@
+"""The situation marts against a real PostgreSQL, from a handful of submitted rows whose
+figures are worked out by hand: the local, national and regional rows, the rule that
+puts a row in the periods that wholly contain it, the later file winning for a facility
+and day, the largest sector for people in need, the reconciliation of the municipalities'
+and the national body's registrations, the pressure ranking, and the dbt test that the
+levels add up (which must fail once a national figure is changed by hand)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from ingest.loader import load_batch
+from ingest.runtime import StepFailed, dbt
+from ingest.submissions.datasets import DATASETS as SUBMISSIONS
+
+MARCH = (date(2025, 3, 1), date(2025, 3, 31))
+GEVGELIJA, KUMANOVO = "MK00405", "MK00703"
+
+
+def _submit(dsn: str, dataset: str, rows: list[dict], municipality: str | None) -> int:
+    """A promoted file of `dataset` from a municipality (or the national body, None)."""
+    ds = SUBMISSIONS[dataset].raw
+    tuples = [tuple(r.get(c, str(i + 2) if c == "file_row" else None) for c in ds.columns)
+              for i, r in enumerate(rows)]  # fmt: skip
+    sha = hashlib.sha256(json.dumps([dataset, municipality, tuples]).encode()).hexdigest()
+    batch_id = load_batch(dsn, ds, tuples, sha256=sha, request="test").batch_id
+    with psycopg.connect(dsn) as conn:
+        conn.execute(
+            "update ops.batches set status = 'passed', municipality = %s, period_start = %s,"
+            " period_end = %s, file_name = %s where batch_id = %s",
+            (municipality, *MARCH, f"{dataset}.csv", batch_id),
+        )
+    return batch_id
+
+
+def _arrival(day: int, place: str, persons: int, sex: str = "M", age: str = "18-59") -> dict:
+    return {"arrival_date": f"2025-03-{day:02d}", "location_code": place, "nationality": "AFG",
+            "sex": sex, "age_group": age, "persons": str(persons),
+            "reporting_authority": "Border Police"}  # fmt: skip
+
+
+def _capacity(day: int, occupied: int) -> dict:
+    return {"report_date": f"2025-03-{day:02d}", "facility_id": "MK-TC-VINOJUG",
+            "facility_name": "Transit Centre Vinojug", "municipality": GEVGELIJA,
+            "facility_type": "transit_centre", "capacity_beds": "100",
+            "occupied_beds": str(occupied)}  # fmt: skip
+
+
+def _needs(sector: str, in_need: int, reached: int) -> dict:
+    return {"municipality": GEVGELIJA, "period_start": "2025-03-01", "period_end": "2025-03-31",
+            "sector": sector, "people_in_need": str(in_need), "people_reached": str(reached),
+            "capacity_gap": str(in_need - reached)}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built(warehouse_dsn, tmp_path_factory):
+    dsn = warehouse_dsn
+    tmp = tmp_path_factory.mktemp("dbt-situation")
+
+    def run(*args: str) -> None:
+        dbt([*args, "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
+            dsn, log_name="dbt-test-situation")  # fmt: skip
+
+    # Gevgelija's own registrations: 15 in the week of 3 March, 3 in the week of 10 March.
+    _submit(dsn, "registered_arrivals", [
+        _arrival(3, "MK-BCP-BOGORODICA", 10),
+        _arrival(4, "MK-BCP-BOGORODICA", 5, sex="F", age="0-4"),
+        _arrival(12, "MK-BCP-GEVGELIJA-RAIL", 3),
+    ], GEVGELIJA)  # fmt: skip
+    # Kumanovo's: 7 at Tabanovce.
+    _submit(dsn, "registered_arrivals", [_arrival(5, "MK-BCP-TABANOVCE", 7)], KUMANOVO)
+    # The national body's, placed in the municipalities of the crossings: 12 + 6.
+    _submit(dsn, "registered_arrivals", [
+        _arrival(3, "MK-BCP-BOGORODICA", 12),
+        _arrival(5, "MK-BCP-TABANOVCE", 6),
+    ], None)  # fmt: skip
+    # Vinojug on 3 and 4 March from the ministry, then 4 March again from Gevgelija
+    # (a later file): 50 + 80 occupied of 200 beds.
+    _submit(dsn, "reception_capacity", [_capacity(3, 50), _capacity(4, 70)], None)
+    _submit(dsn, "reception_capacity", [_capacity(4, 80)], GEVGELIJA)
+    _submit(dsn, "needs_assessment", [_needs("shelter", 300, 100), _needs("food", 200, 150)],
+            None)  # fmt: skip
+    run("build", "--select", "+mart_regional_situation", "+mart_reconciliation",
+        "+mart_municipality_pressure", "+assert_situation_levels_add_up",
+        "--indirect-selection", "buildable")  # fmt: skip
+    return dsn, run
+
+
+def _rows(dsn, sql, *args):
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_local_rows_per_week_and_month(built):
+    dsn, _ = built
+    weeks = _rows(dsn, "select municipality_lau_code, period_start, arrivals,"
+                       " arrivals_national_report, bed_days_capacity, bed_days_occupied,"
+                       " occupancy_rate, people_in_need from marts.mart_local_situation"
+                       " where period_grain = 'week' order by 1, 2")  # fmt: skip
+    assert weeks == [
+        (GEVGELIJA, date(2025, 3, 3), 15, 12, 200, 130, Decimal("0.6500"), None),
+        (GEVGELIJA, date(2025, 3, 10), 3, None, None, None, None, None),
+        (KUMANOVO, date(2025, 3, 3), 7, 6, None, None, None, None),
+    ]
+    month = _rows(dsn, "select arrivals, people_in_need, people_reached, source_datasets,"
+                       " quality_score between 0 and 1 from marts.mart_local_situation"
+                       " where municipality_lau_code = %s and period_grain = 'month'",
+                  GEVGELIJA)  # fmt: skip
+    datasets = ("submissions__needs_assessment, submissions__reception_capacity,"
+                " submissions__registered_arrivals")  # fmt: skip
+    assert month == [(18, 300, 150, datasets, True)]
+    # Needs cover the month exactly: not repeated in the quarter or the year.
+    coarser = _rows(dsn, "select period_grain, arrivals, people_in_need"
+                         " from marts.mart_local_situation where municipality_lau_code = %s"
+                         " and period_grain in ('quarter', 'year') order by 1",
+                    GEVGELIJA)  # fmt: skip
+    assert coarser == [("quarter", 18, None), ("year", 18, None)]
+
+
+def test_national_and_regional_rows_are_sums(built):
+    dsn, _ = built
+    (row,) = _rows(dsn, "select arrivals, arrivals_national_report, arrivals_per_1000,"
+                        " bed_days_occupied, occupancy_rate, people_in_need,"
+                        " municipalities_reporting from marts.mart_national_situation"
+                        " where country_key = 'MKD' and period_grain = 'month'")  # fmt: skip
+    per_1000 = (Decimal(25 * 1000) / Decimal(1836713)).quantize(Decimal("0.0001"))
+    assert row == (25, 18, per_1000, 130, Decimal("0.6500"), 300, 2)
+    regional = _rows(dsn, "select region_group_key, arrivals, countries_reporting"
+                          " from marts.mart_regional_situation where period_grain = 'month'"
+                          " order by 1")  # fmt: skip
+    assert regional == [("cei", 25, 1), ("south_east_europe", 25, 1), ("western_balkans", 25, 1)]
+
+
+def test_reconciliation_and_pressure(built):
+    dsn, _ = built
+    assert _rows(dsn, "select period_grain, local_sum, national_figure, national_minus_local,"
+                      " national_minus_local_pct from marts.mart_reconciliation"
+                      " where metric = 'arrivals' order by 1") == [
+        ("month", 25, 18, -7, Decimal("-38.89")),
+        ("year", 25, 18, -7, Decimal("-38.89")),
+    ]  # fmt: skip
+    assert _rows(dsn, "select municipality_lau_code, share_of_country_arrivals, pressure_rank"
+                      " from marts.mart_municipality_pressure order by pressure_rank") == [
+        (GEVGELIJA, Decimal("0.7200"), 1),
+        (KUMANOVO, Decimal("0.2800"), 2),
+    ]  # fmt: skip
+
+
+def test_the_levels_add_up_test_catches_a_changed_figure(built):
+    dsn, run = built
+    with psycopg.connect(dsn) as conn:
+        conn.execute("update marts.mart_national_situation set arrivals = arrivals + 1"
+                     " where country_key = 'MKD' and period_grain = 'month'")  # fmt: skip
+    try:
+        with pytest.raises(StepFailed, match="assert_situation_levels_add_up"):
+            run("test", "--select", "assert_situation_levels_add_up")
+    finally:
+        with psycopg.connect(dsn) as conn:
+            conn.execute("update marts.mart_national_situation set arrivals = arrivals - 1"
+                         " where country_key = 'MKD' and period_grain = 'month'")  # fmt: skip
+    run("test", "--select", "assert_situation_levels_add_up")
