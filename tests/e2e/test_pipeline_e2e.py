@@ -118,6 +118,46 @@ def test_example_submissions_land_validated_and_staged(ran_all, env):
             assert staged == loaded, dataset
 
 
+def test_every_mart_is_built_from_the_samples(ran_all):
+    """transform (cosmos, run by Airflow) builds every governance level's marts from the
+    samples, each row with its provenance and quality score, and Gevgelija's arrivals in
+    March 2025 are the example file's own sum, locally, nationally and regionally."""
+    import csv
+    from pathlib import Path
+
+    from ingest.submissions.landing import EXAMPLES_DIR
+
+    with (Path(EXAMPLES_DIR) / "registered_arrivals.csv").open(encoding="utf-8-sig") as f:
+        persons = sum(int(r["persons"]) for r in csv.DictReader(f))
+    marts = ("mart_local_situation", "mart_national_situation", "mart_regional_situation",
+             "mart_reconciliation", "mart_municipality_pressure")  # fmt: skip
+    with psycopg.connect(ran_all) as conn:
+        for mart in marts:
+            n, provenance, scored = conn.execute(
+                sql.SQL(
+                    "select count(*), count(source_datasets), count(quality_score) from {}"
+                ).format(sql.Identifier("marts", mart))  # fmt: skip
+            ).fetchone()
+            assert n > 0 and provenance == n and scored == n, (mart, n, provenance, scored)
+        levels = dict(conn.execute(
+            "select geography_level, count(*) from marts.mart_quality_scorecard group by 1"
+        ).fetchall())  # fmt: skip
+        assert set(levels) == {"municipality", "country", "region_group"}
+        march = conn.execute(
+            "select (select arrivals from marts.mart_local_situation"
+            "        where municipality_lau_code = 'MK00405' and period_grain = 'month'"
+            "        and period_start = '2025-03-01'),"
+            "       (select arrivals from marts.mart_national_situation"
+            "        where country_key = 'MKD' and period_grain = 'month'"
+            "        and period_start = '2025-03-01'),"
+            "       (select arrivals from marts.mart_regional_situation"
+            "        where region_group_key = 'western_balkans' and period_grain = 'month'"
+            "        and period_start = '2025-03-01')"
+        ).fetchone()
+        # Gevgelija is the only municipality whose own file is among the examples.
+        assert march == (persons, persons, persons)
+
+
 @pytest.mark.parametrize(
     "key", [ds.key for s in SOURCE_NAMES for ds in datasets(s).values()]
 )  # fmt: skip
