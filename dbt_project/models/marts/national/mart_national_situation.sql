@@ -130,30 +130,7 @@ final as (
         cast(joined.period_grain as text) as period_grain,
         cast(geography.population as bigint) as population,
         cast(geography.population_reference_year as integer) as population_reference_year,
-        cast(joined.arrivals as bigint) as arrivals,
-        cast(
-            {{ per_thousand('joined.arrivals', 'geography.population') }} as numeric(12, 4)
-        ) as arrivals_per_1000,
-        cast(joined.arrivals_national_report as bigint) as arrivals_national_report,
-        cast(joined.arrivals_international as bigint) as arrivals_international,
-        cast(joined.bed_days_capacity as bigint) as bed_days_capacity,
-        cast(joined.bed_days_occupied as bigint) as bed_days_occupied,
-        cast(
-            {{ occupancy_rate('joined.bed_days_occupied', 'joined.bed_days_capacity') }}
-            as numeric(8, 4)
-        ) as occupancy_rate,
-        cast(joined.asylum_applications as bigint) as asylum_applications,
-        cast(joined.first_time_applications as bigint) as first_time_applications,
-        cast(joined.decisions_total as bigint) as decisions_total,
-        cast(joined.decisions_positive as bigint) as decisions_positive,
-        cast(
-            {{ recognition_rate('joined.decisions_positive', 'joined.decisions_total') }}
-            as numeric(8, 4)
-        ) as recognition_rate,
-        cast(joined.people_in_need as bigint) as people_in_need,
-        cast(joined.people_reached as bigint) as people_reached,
-        cast(joined.funding_planned_eur as numeric(18, 2)) as funding_planned_eur,
-        cast(joined.funding_disbursed_eur as numeric(18, 2)) as funding_disbursed_eur,
+        {{ situation_figures('joined', 'geography.population') }},
         cast(joined.municipalities_reporting as integer) as municipalities_reporting,
         cast(array_to_string(joined.source_dataset_keys, ', ') as text) as source_datasets,
         cast(joined.latest_batch_id as bigint) as latest_batch_id,

@@ -119,30 +119,7 @@ final as (
         cast(summed.countries_reporting as integer) as countries_reporting,
         cast(populations.population as bigint) as population,
         cast(populations.population_reference_year as integer) as population_reference_year,
-        cast(summed.arrivals as bigint) as arrivals,
-        cast(
-            {{ per_thousand('summed.arrivals', 'populations.population') }} as numeric(12, 4)
-        ) as arrivals_per_1000,
-        cast(summed.arrivals_national_report as bigint) as arrivals_national_report,
-        cast(summed.arrivals_international as bigint) as arrivals_international,
-        cast(summed.bed_days_capacity as bigint) as bed_days_capacity,
-        cast(summed.bed_days_occupied as bigint) as bed_days_occupied,
-        cast(
-            {{ occupancy_rate('summed.bed_days_occupied', 'summed.bed_days_capacity') }}
-            as numeric(8, 4)
-        ) as occupancy_rate,
-        cast(summed.asylum_applications as bigint) as asylum_applications,
-        cast(summed.first_time_applications as bigint) as first_time_applications,
-        cast(summed.decisions_total as bigint) as decisions_total,
-        cast(summed.decisions_positive as bigint) as decisions_positive,
-        cast(
-            {{ recognition_rate('summed.decisions_positive', 'summed.decisions_total') }}
-            as numeric(8, 4)
-        ) as recognition_rate,
-        cast(summed.people_in_need as bigint) as people_in_need,
-        cast(summed.people_reached as bigint) as people_reached,
-        cast(summed.funding_planned_eur as numeric(18, 2)) as funding_planned_eur,
-        cast(summed.funding_disbursed_eur as numeric(18, 2)) as funding_disbursed_eur,
+        {{ situation_figures('summed', 'populations.population') }},
         cast(array_to_string(summed.source_dataset_keys, ', ') as text) as source_datasets,
         cast(summed.latest_batch_id as bigint) as latest_batch_id,
         {{ quality_score_of(
