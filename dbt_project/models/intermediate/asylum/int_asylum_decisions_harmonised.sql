@@ -2,8 +2,9 @@
 -- shape: codes resolved to the warehouse's country key, sex, age and decision outcome
 -- mapped to the common sets of the reference seeds. Every source row is here, with
 -- `country_kind` and `origin_kind` telling countries from aggregates: the fact keeps
--- the rows whose country of asylum is a country and whose origin is a country or a
--- residual (stateless, unknown, others), never a total or a group.
+-- the rows whose country of asylum is a country and whose origin is a country, a
+-- residual (stateless, unknown, others) or Eurostat's own all-origins total (`all`,
+-- citizen TOTAL), never a group of origins (EU27_2020, EXT_EU27_2020, ...).
 
 with
 
@@ -118,6 +119,9 @@ eurostat_resolved as (
             when citizen_aggregates.kind = 'reporting_country' then 'country'
             when citizen_aggregates.kind = 'no_citizenship' then 'stateless'
             when citizen_aggregates.kind = 'unknown' then 'unknown'
+            -- TOTAL: the source's own all-origins figure (rounded to 5 like every
+            -- cell, so it differs from the sum of the origins): kept as `all`.
+            when citizen_aggregates.kind = 'total' then 'all'
             when citizen_aggregates.kind is not null then 'aggregate'
             else 'unresolved'
         end as origin_kind,

@@ -1,7 +1,8 @@
 -- Arrivals of the submitted registrations (municipalities' and national bodies' files)
--- and of UNHCR's Operational Data Portal (sea and land arrivals per country) in one
--- shape: places resolved to a geography key and a country key, nationalities to the
--- warehouse's country key, sex and age mapped to the common sets of the seeds.
+-- and of UNHCR's Operational Data Portal (sea and land arrivals per country and day or
+-- month; per disembarkation or border place and year) in one shape: places resolved to
+-- a geography key and a country key, nationalities to the warehouse's country key, sex
+-- and age mapped to the common sets of the seeds.
 
 with
 
@@ -14,6 +15,12 @@ registered as (
 odp_arrivals as (
 
     select * from {{ ref('stg_unhcr_odp__arrivals_timeseries') }}
+
+),
+
+odp_place_arrivals as (
+
+    select * from {{ ref('stg_unhcr_odp__arrivals_by_sublocation') }}
 
 ),
 
@@ -152,11 +159,71 @@ odp_resolved as (
 
 ),
 
+odp_place_periods as (
+
+    -- A place's figure runs from 1 January to `as_of_date`: the whole year once that
+    -- date reaches 31 December (ODP stamps a closed year with its last update, which
+    -- can be in the next year), the year so far otherwise. A figure without a date, or
+    -- dated before its year, covers no known period: it stays in staging.
+    select
+        *,
+        make_date(reference_year, 1, 1) as period_start,
+        case
+            when is_year_to_date then as_of_date
+            else make_date(reference_year, 12, 31)
+        end as period_end
+    from odp_place_arrivals
+    where
+        measure = 'individuals'
+        and as_of_date >= make_date(reference_year, 1, 1)
+
+),
+
+odp_places_resolved as (
+
+    -- ODP's figures per disembarkation or border place (an island, a province, or the
+    -- country itself for Cyprus and Malta), all nationalities, sexes and ages. The
+    -- place's country is the country ODP was asked about (stg_unhcr_odp__places);
+    -- fct_arrivals leaves out a place whose country is not known.
+    select
+        'unhcr_odp' as source,
+        'unhcr_odp__arrivals_by_sublocation' as source_dataset_key,
+        period_start,
+        period_end,
+        {{ period_grain('period_start', 'period_end') }} as period_grain,
+        'international' as reporting_level,
+        country_iso3 as geography_key,
+        'country' as geography_level,
+        country_iso3 as country_key,
+        cast(place_id as text) as location_code,
+        'place' as location_type,
+        arrival_mode,
+        population_group_id,
+        cast(null as text) as source_origin_code,
+        cast(null as text) as origin_country_key,
+        'all' as origin_kind,
+        cast(null as text) as source_sex_code,
+        'T' as sex,
+        cast(null as text) as source_age_band,
+        'total' as age_group,
+        true as is_all_ages,
+        true as is_age_subtotal,
+        cast(null as text) as reporting_authority,
+        cast(null as text) as submitted_for_municipality,
+        count_value as arrivals,
+        source_flag,
+        batch_id
+    from odp_place_periods
+
+),
+
 unioned as (
 
     select * from registered_resolved
     union all
     select * from odp_resolved
+    union all
+    select * from odp_places_resolved
 
 ),
 

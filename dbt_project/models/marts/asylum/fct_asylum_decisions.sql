@@ -1,7 +1,11 @@
 -- Asylum decisions per country of asylum, origin, year, sex, age and outcome: Eurostat
 -- first instance, UNHCR all procedure levels, each source's rows as it sends them
--- (flags kept), codes harmonised. Countries only: totals and groups never land here;
--- stateless, unknown and other residual origins do, with a null origin_country_key.
+-- (flags kept), codes harmonised. Countries of asylum only. Origins: countries,
+-- stateless, unknown and other residual origins (a null origin_country_key), and the
+-- source's own all-origins total (origin_kind `all`: Eurostat's citizen TOTAL, the
+-- published national figure; Eurostat rounds every cell to 5, so it is not the sum of
+-- the origins). Groups of origins (EU27_2020, EXT_EU27_2020, ...) never land. Never
+-- add rows of different origin_kind: `all` already contains the others.
 
 {{
     config(
@@ -28,7 +32,7 @@ countries_only as (
     select * from decisions
     where
         country_kind = 'country'
-        and origin_kind in ('country', 'stateless', 'unknown', 'others')
+        and origin_kind in ('country', 'stateless', 'unknown', 'others', 'all')
 
 ),
 
