@@ -1,9 +1,23 @@
 """
-### Transform: dbt models in PostgreSQL
+### Transform: dbt models in PostgreSQL, published as one generation
 
-Builds the dbt project (staging, intermediate, marts) with astronomer-cosmos,
-one task per model running `dbt build` (the model and its tests). Scheduled by
+Builds the whole dbt project (staging, intermediate, marts, reference seeds,
+snapshots) with astronomer-cosmos's watcher mode: one `dbt build` with dbt's threads
+(`MWH_DBT_THREADS`, default one per core) in the task `dbt_producer_watcher`, and one
+task per model and per model's tests that reports that node's result. Scheduled by
 the Assets of the raw datasets: it runs when a validated batch of any of them lands.
+
+**Blue/green.** `prepare_shadow` creates the shadow schemas `<schema>__next` (with
+copies of the incremental facts and snapshots); dbt builds and tests everything
+there (target `shadow`); `publish` swaps every shadow schema in for its live one in
+one transaction, only when every model and test task succeeded. A failed build
+publishes nothing: analysts and BI tools keep reading the previous generation.
+
+**Retries.** The producer does not retry its `dbt build` (cosmos skips a second
+attempt). A model or test task that is retried or cleared runs dbt for its own node
+alone (`dbt run` / `dbt test --select <model>`) into the shadow schemas; clear
+`publish` too to publish the result. Clearing the whole run starts again from
+`prepare_shadow`, the safe choice after a fix.
 
 The warehouse comes from the Airflow connection `warehouse`, rendered into the
 variables `profiles.yml` reads. The dbt manifest is produced by `mwh dbt-parse`
@@ -13,47 +27,6 @@ calls dbt or the database.
 
 from __future__ import annotations
 
-import pendulum
-from airflow.sdk import AssetAny
-from cosmos import DbtDag, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import LoadMode, TestBehavior, TestIndirectSelection
+from ingest.transform_dag import build_transform_dag
 
-from ingest.config import DBT_PROJECT_DIR
-from ingest.orchestration import (
-    DBT_ENV_TEMPLATE,
-    DEFAULT_ARGS,
-    asset_for,
-    dbt_executable,
-    dbt_manifest,
-)
-from ingest.sources import ALL_SOURCES, datasets
-
-transform = DbtDag(
-    dag_id="transform",
-    # Any validated batch of any raw dataset (a plain list would wait for all of them).
-    schedule=AssetAny(*(asset_for(ds) for src in ALL_SOURCES for ds in datasets(src).values())),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args={**DEFAULT_ARGS, "retries": min(1, DEFAULT_ARGS["retries"])},
-    tags=["transform", "dbt"],
-    doc_md=__doc__,
-    project_config=ProjectConfig(
-        dbt_project_path=DBT_PROJECT_DIR,
-        manifest_path=dbt_manifest(),
-        install_dbt_deps=False,
-    ),
-    profile_config=ProfileConfig(
-        profile_name="migration_warehouse",
-        target_name="warehouse",
-        profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
-    ),
-    # Each task builds one model: a test across two models (e.g. a relationships test)
-    # runs with the later one, once both exist ("eager" would run it with the first).
-    execution_config=ExecutionConfig(
-        dbt_executable_path=dbt_executable(),
-        test_indirect_selection=TestIndirectSelection.BUILDABLE,
-    ),
-    render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
-    operator_args={"env": DBT_ENV_TEMPLATE, "append_env": True},
-)
+transform = build_transform_dag(doc_md=__doc__)

@@ -53,10 +53,9 @@ def cmd_dsn(args: argparse.Namespace) -> int:
 
 
 def cmd_dbt_parse(args: argparse.Namespace) -> int:
-    from ingest.runtime import dbt, ensure_warehouse
+    from ingest.runtime import dbt_parse, ensure_warehouse
 
-    dbt(["parse"], ensure_warehouse()[0], log_name="dbt-parse")
-    print("dbt manifest written to dbt_project/target/manifest.json")
+    print(f"dbt manifest written to {dbt_parse(ensure_warehouse()[0])}")
     return 0
 
 
@@ -136,11 +135,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     """The whole pipeline once, through Airflow, then a summary."""
     from ingest.runtime import (
         StepFailed,
-        airflow_dags_test,
         airflow_db_migrate,
         airflow_env,
-        dbt,
+        dbt_parse,
         ensure_warehouse,
+        run_dags,
         step,
     )
     from ingest.summary import print_summary
@@ -150,7 +149,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ["MWH_LIVE"] = "1"
     from ingest.sources import SOURCE_NAMES
 
-    total = 8 + len(SOURCE_NAMES)
+    dags = [*(f"ingest_{s}" for s in SOURCE_NAMES), "ingest_submissions", "transform"]
+    total = 7
     started = time.perf_counter()
     try:
         with step(1, total, "warehouse"):
@@ -159,14 +159,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             applied = migrate(dsn)
             print(f"      applied: {', '.join(applied) or 'none (up to date)'}")
         with step(3, total, "dbt parse (manifest for cosmos)"):
-            dbt(["parse"], dsn, log_name="dbt-parse")
+            dbt_parse(dsn)
         env = airflow_env(dsn)
         with step(4, total, "Airflow metadata database"):
             airflow_db_migrate(env)
-        for n, source in enumerate(SOURCE_NAMES, start=5):
-            with step(n, total, f"DAG ingest_{source}: fetch -> load -> validate"):
-                airflow_dags_test(f"ingest_{source}", env)
-        with step(total - 3, total, "example submissions into the landing zone"):
+        with step(5, total, "example submissions into the landing zone"):
             # Airflow's ObjectStoragePath reads its config: the run's, not ~/airflow.
             os.environ["AIRFLOW_HOME"] = env["AIRFLOW_HOME"]
             from ingest.submissions.landing import drop_examples, landing_root
@@ -174,10 +171,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             for dropped in drop_examples():
                 print(f"      {dropped}")
             print(f"      landing zone: {landing_root()}")
-        with step(total - 2, total, "DAG ingest_submissions: landing zone -> load -> validate"):
-            airflow_dags_test("ingest_submissions", env)
-        with step(total - 1, total, "DAG transform: dbt build via cosmos"):
-            airflow_dags_test("transform", env)
+        with step(6, total, "DAGs through Airflow: every source, submissions, transform"):
+            run_dags(dags, env)
         with step(total, total, "dbt docs generate"):
             dbt_docs = build_dbt_docs_or_say_why(dsn)
     except StepFailed as exc:
@@ -276,6 +271,22 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
         report = bench_ingest(ensure_warehouse()[0], args.rows, args.repeat, database=args.database)
     except ValueError as exc:
         print(f"mwh bench ingest: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report))
+    return 0
+
+
+def cmd_bench_transform(args: argparse.Namespace) -> int:
+    """`bench transform`: the transform DAG against a plain `dbt build`, one JSON object."""
+    import json
+
+    from ingest.bench_transform import bench_transform
+    from ingest.runtime import StepFailed, ensure_warehouse
+
+    try:
+        report = bench_transform(ensure_warehouse()[0], args.repeat, database=args.database)
+    except (ValueError, StepFailed) as exc:
+        print(f"mwh bench transform: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(report))
     return 0
@@ -381,6 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
     bs.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
     bs.add_argument("--database", default="mwh_bench_submit", help="scratch database")
     bs.set_defaults(func=cmd_bench_submit)
+    bt = bench.add_parser("transform", help="the transform DAG against a plain dbt build")
+    bt.add_argument("--repeat", type=int, default=1, help="timed pairs (medians are reported)")
+    bt.add_argument("--database", default="mwh_bench_transform", help="scratch database prefix")
+    bt.set_defaults(func=cmd_bench_transform)
     from ingest.submissions.datasets import DATASETS
 
     su = sub.add_parser("submit", help="validate and land a municipality's or ministry's file")

@@ -18,6 +18,14 @@ CONN_ID = "warehouse"
 # Policy tests check every DAG's tags against this list.
 ALLOWED_TAGS = frozenset({"ingest", "transform", "publish", "api", "submissions", "dbt"})
 
+# Airflow settings every deployment of ours shares (`mwh run`, the tests, compose).
+AIRFLOW_SETTINGS = {
+    # cosmos's watcher producer backs up its XComs in a Variable for its retry; by
+    # default it rewrites the whole backup after every dbt node (quadratic: 5x the
+    # build's time here). Off, the backup is written once, when the producer fails.
+    "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
+}
+
 DEFAULT_ARGS = {
     "owner": "data-engineering",
     "retries": int(os.environ.get("MWH_TASK_RETRIES", "2")),
@@ -75,6 +83,11 @@ def venv_bin(name: str) -> str:
 
 def dbt_executable() -> str:
     return venv_bin("dbt")
+
+
+def dbt_threads() -> int:
+    """dbt's threads: MWH_DBT_THREADS, else one per core."""
+    return int(os.environ.get("MWH_DBT_THREADS") or os.cpu_count() or 4)
 
 
 def dbt_manifest() -> Path:

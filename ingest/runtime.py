@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import time
@@ -23,7 +24,8 @@ from ingest.config import (
     to_uri,
     warehouse_dsn,
 )
-from ingest.orchestration import dbt_executable, venv_bin
+from ingest.dag_runner import MARKER
+from ingest.orchestration import AIRFLOW_SETTINGS, dbt_executable, venv_bin
 
 
 class StepFailed(RuntimeError):
@@ -53,6 +55,7 @@ def airflow_env(dsn: str, home: Path | None = None) -> dict[str, str]:
         secret_file.write_text(secrets.token_urlsafe(32))
         secret_file.chmod(0o600)
     env = {
+        **AIRFLOW_SETTINGS,
         **os.environ,
         **TELEMETRY_OFF,
         "AIRFLOW_HOME": str(home),
@@ -71,16 +74,29 @@ def airflow_env(dsn: str, home: Path | None = None) -> dict[str, str]:
 
 
 def run_logged(
-    cmd: Sequence[str], *, env: dict[str, str], log_file: Path, cwd: Path = PROJECT_ROOT
+    cmd: Sequence[str],
+    *,
+    env: dict[str, str],
+    log_file: Path,
+    cwd: Path = PROJECT_ROOT,
+    on_line: Callable[[str], None] | None = None,
 ) -> None:
-    """Run a command with its output in a log file; on failure show the log's tail."""
+    """Run a command with its output in a log file; on failure show the log's tail.
+    `on_line` sees each line of the log as it is written (progress reports)."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("w") as out:
-        res = subprocess.run(list(cmd), env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-    if res.returncode != 0:
+    with log_file.open("w") as out, log_file.open(errors="replace") as follow:
+        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        while True:
+            done = proc.poll() is not None
+            for line in follow.readlines() if on_line else ():
+                on_line(line)
+            if done:
+                break
+            time.sleep(0.5)
+    if proc.returncode != 0:
         tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-40:])
         raise StepFailed(
-            f"{' '.join(cmd[:3])} failed (exit {res.returncode}); log {log_file}:\n{tail}"
+            f"{' '.join(cmd[:3])} failed (exit {proc.returncode}); log {log_file}:\n{tail}"
         )
 
 
@@ -89,6 +105,57 @@ def airflow_db_migrate(env: dict[str, str]) -> None:
         [venv_bin("airflow"), "db", "migrate"],
         env=env, log_file=Path(env["AIRFLOW_HOME"]) / "logs" / "db-migrate.log",
     )  # fmt: skip
+
+
+class DagProgress:
+    """Short progress lines from the DAG runner's log: each DAG's start and end, and
+    while dbt builds, how many of its nodes are done (every few seconds)."""
+
+    DBT_NODE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
+
+    def __init__(self, echo: Callable[[str], None] = print, every: float = 5.0):
+        self.echo, self.every = echo, every
+        self.durations: dict[str, float] = {}
+        self._done: set[int] = set()
+        self._failed = 0
+        self._last = 0.0
+
+    def __call__(self, line: str) -> None:
+        if line.startswith(MARKER):
+            event, dag_id, *rest = line[len(MARKER) :].split()
+            if event == "start":
+                self._done.clear()
+                self._failed = 0
+                self.echo(f"      DAG {dag_id} ...")
+            else:
+                self.durations[dag_id] = float(rest[0].split()[0])
+                self.echo(f"      DAG {dag_id}: {event} in {rest[0]}s")
+            return
+        m = self.DBT_NODE.search(line)
+        if not m or int(m[1]) in self._done:
+            return
+        self._done.add(int(m[1]))
+        self._failed += m[3] in ("ERROR", "FAIL")
+        now = time.monotonic()
+        if now - self._last >= self.every or len(self._done) == int(m[2]):
+            self._last = now
+            failed = f", {self._failed} failed" if self._failed else ""
+            self.echo(f"        dbt: {len(self._done)}/{m[2]} nodes done{failed}")
+
+
+def run_dags(
+    dag_ids: Sequence[str], env: dict[str, str], *, echo: Callable[[str], None] = print,
+    log_name: str = "dags",
+) -> dict[str, float]:  # fmt: skip
+    """Run DAGs once each, in order, through Airflow in one process (ingest.dag_runner:
+    `DAG.test()`, as `airflow dags test` runs one), printing progress; stops at the first
+    failed DAG run (StepFailed). Returns each DAG's seconds."""
+    progress = DagProgress(echo)
+    run_logged(
+        [venv_bin("python"), "-m", "ingest.dag_runner", *dag_ids], env=env,
+        log_file=Path(env["AIRFLOW_HOME"]) / "logs" / f"{log_name}.log", on_line=progress,
+    )  # fmt: skip
+    return progress.durations
 
 
 def airflow_dags_test(dag_id: str, env: dict[str, str], logical_date: str | None = None) -> Path:
@@ -101,6 +168,17 @@ def airflow_dags_test(dag_id: str, env: dict[str, str], logical_date: str | None
     # `dags test` exits non-zero when the run fails.
     run_logged(cmd, env=env, log_file=log_file)
     return log_file
+
+
+def dbt_parse(dsn: str, *, log_name: str = "dbt-parse") -> Path:
+    """The manifest cosmos renders the transform DAG from, parsed for the target the
+    DAG builds (`shadow`), so that its `dbt build` can reuse the parse."""
+    from ingest.orchestration import dbt_manifest
+
+    # The producer passes --profile and --target: the same flags, or dbt parses anew.
+    dbt(["parse", "--profile", "migration_warehouse", "--target", "shadow"], dsn,
+        log_name=log_name)  # fmt: skip
+    return dbt_manifest()
 
 
 def dbt(args: Sequence[str], dsn: str, *, log_name: str = "dbt") -> None:

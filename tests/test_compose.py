@@ -501,6 +501,14 @@ def test_telemetry_is_off_in_compose_and_image():
         assert image_env.get(key) == value, f"Dockerfile: {key}={image_env.get(key)!r}"
 
 
+def test_compose_has_the_airflow_settings_mwh_run_uses():
+    from ingest.orchestration import AIRFLOW_SETTINGS
+
+    env = common_env()
+    for key, value in AIRFLOW_SETTINGS.items():
+        assert env.get(key) == value, f"docker-compose.yml: {key}={env.get(key)!r}"
+
+
 # --- Dockerfile --------------------------------------------------------------------------
 
 

@@ -1,0 +1,115 @@
+"""The transform DAG: one `dbt build` of the whole project into a shadow generation,
+one Airflow task per dbt model and per model's tests, and a publish step that swaps
+the generation in only when all of them passed.
+
+Cosmos's watcher execution mode runs the build: its producer task
+(`dbt_producer_watcher`) runs the single `dbt build` with dbt's own threads and
+reports each node's result through XCom; the per-model tasks only read that result,
+so the Airflow UI shows which model or which model's tests failed.
+
+Importing this module is cheap (no dbt, no I/O at DAG parse time).
+"""
+
+from __future__ import annotations
+
+import pendulum
+
+from ingest.config import DBT_PROJECT_DIR
+from ingest.orchestration import (
+    DBT_ENV_TEMPLATE,
+    DEFAULT_ARGS,
+    asset_for,
+    dbt_executable,
+    dbt_manifest,
+    dbt_threads,
+    task_warehouse_dsn,
+)
+
+PRODUCER_TASK_ID = "dbt_producer_watcher"
+# Downstream DAGs (reports, exports) are scheduled on a whole published generation.
+PUBLISHED = "warehouse_published"
+
+
+def build_transform_dag(*, doc_md: str | None):
+    from airflow.sdk import Asset, AssetAny, task
+    from cosmos import DbtDag, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
+
+    from ingest.sources import ALL_SOURCES, datasets
+
+    dag = DbtDag(
+        dag_id="transform",
+        # Any validated batch of any raw dataset (a plain list would wait for all of them).
+        schedule=AssetAny(*(asset_for(ds) for s in ALL_SOURCES for ds in datasets(s).values())),
+        start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+        catchup=False,
+        max_active_runs=1,
+        default_args={**DEFAULT_ARGS, "retries": min(1, DEFAULT_ARGS["retries"])},
+        tags=["transform", "dbt"],
+        doc_md=doc_md,
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR,
+            manifest_path=dbt_manifest(),
+            install_dbt_deps=False,
+        ),
+        profile_config=ProfileConfig(
+            profile_name="migration_warehouse",
+            target_name="shadow",
+            profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER,
+            dbt_executable_path=dbt_executable(),
+            invocation_mode=InvocationMode.SUBPROCESS,
+        ),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST),
+        operator_args={
+            "env": DBT_ENV_TEMPLATE,
+            "append_env": True,
+            "dbt_cmd_flags": ["--threads", str(dbt_threads())],
+            # Shadow relations are no one's input: the published generation is.
+            "emit_datasets": False,
+        },
+    )
+
+    with dag:
+
+        @task
+        def prepare_shadow() -> dict[str, int]:
+            """Empty shadow schemas, with the incremental facts and snapshots copied in."""
+            from ingest.generations import prepare
+
+            return prepare(task_warehouse_dsn(), dbt_manifest())
+
+        @task(outlets=[Asset(name=PUBLISHED, group="warehouse")])
+        def publish() -> list[str]:
+            """The whole generation in for the previous one, in one transaction."""
+            from ingest.generations import publish as swap
+
+            return list(swap(task_warehouse_dsn(), dbt_manifest()))
+
+        wire_generation(dag, prepare_shadow(), publish())
+    return dag
+
+
+def wire_generation(dag, prepare, publish) -> None:  # the two tasks' XComArgs
+    """prepare -> producer -> every model and test task -> publish.
+
+    Cosmos starts the per-model tasks alongside the producer (trigger rule `always`)
+    and only for models with no upstream model; in a project with sources the staging
+    models start with no upstream at all. Here each waits for the producer to finish
+    (all_done: they report the failures too), which `airflow dags test` needs (it runs
+    one task at a time) and which costs the scheduler nothing but live per-model
+    colours while the build runs; the producer's log shows dbt's progress meanwhile.
+    """
+    prepare, publish = prepare.operator, publish.operator
+    producer = dag.get_task(PRODUCER_TASK_ID)
+    prepare >> producer
+    consumers = [t for t in dag.tasks if t not in (prepare, producer, publish)]
+    for t in consumers:
+        if not t.upstream_task_ids:
+            producer >> t
+        if PRODUCER_TASK_ID in t.upstream_task_ids:
+            t.trigger_rule = "all_done"
+    # Published only when every model and every test passed (the default all_success).
+    consumers >> publish
