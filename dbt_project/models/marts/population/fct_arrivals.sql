@@ -16,6 +16,7 @@
         unique_key='fact_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        indexes=[{'columns': ['batch_id']}],
         post_hook=[
             "{{ delete_rows_of_withdrawn_batches() }}",
         ],
@@ -42,8 +43,8 @@ countries_only as (
 
 new_batches as (
 
-    -- Only the rows of batches later than the latest one loaded for their dataset; a
-    -- revised row replaces the earlier one (same fact_key).
+    -- Only the rows of promoted batches the fact holds none of (a batch promoted late
+    -- too); a revised row replaces the earlier one (same fact_key).
     {{ rows_of_new_batches('countries_only') }}
 
 ),
