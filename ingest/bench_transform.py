@@ -52,9 +52,11 @@ def _drop(admin_dsn: str, *names: str) -> None:
                 sql.Identifier(name)))  # fmt: skip
 
 
-def mart_digest(dsn: str) -> dict[str, str]:
-    """md5 over every row of every table in `marts`, per table."""
+def mart_digest(dsn: str, *, role: str | None = None) -> dict[str, str]:
+    """md5 over every row of every table in `marts`, per table (as `role`, if given)."""
     with connect(dsn) as conn:
+        if role:
+            conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
         tables = [t for (t,) in conn.execute(
             "select tablename from pg_tables where schemaname = 'marts' order by 1")]  # fmt: skip
         return {

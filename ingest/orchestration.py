@@ -90,5 +90,11 @@ def dbt_threads() -> int:
     return int(os.environ.get("MWH_DBT_THREADS") or os.cpu_count() or 4)
 
 
+def dbt_project_dir() -> Path:
+    """The dbt project the transform DAG builds: MWH_DBT_PROJECT_DIR (a fork of the
+    project, a test's deliberately broken copy), else the repository's."""
+    return Path(os.environ.get("MWH_DBT_PROJECT_DIR") or DBT_PROJECT_DIR)
+
+
 def dbt_manifest() -> Path:
     return Path(os.environ.get("MWH_DBT_MANIFEST", DBT_PROJECT_DIR / "target" / "manifest.json"))

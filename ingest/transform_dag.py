@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import pendulum
 
-from ingest.config import DBT_PROJECT_DIR
 from ingest.orchestration import (
     DBT_ENV_TEMPLATE,
     DEFAULT_ARGS,
     asset_for,
     dbt_executable,
     dbt_manifest,
+    dbt_project_dir,
     dbt_threads,
     task_warehouse_dsn,
 )
@@ -37,6 +37,7 @@ def build_transform_dag(*, doc_md: str | None):
 
     from ingest.sources import ALL_SOURCES, datasets
 
+    project = dbt_project_dir()
     dag = DbtDag(
         dag_id="transform",
         # Any validated batch of any raw dataset (a plain list would wait for all of them).
@@ -48,14 +49,14 @@ def build_transform_dag(*, doc_md: str | None):
         tags=["transform", "dbt"],
         doc_md=doc_md,
         project_config=ProjectConfig(
-            dbt_project_path=DBT_PROJECT_DIR,
+            dbt_project_path=project,
             manifest_path=dbt_manifest(),
             install_dbt_deps=False,
         ),
         profile_config=ProfileConfig(
             profile_name="migration_warehouse",
             target_name="shadow",
-            profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+            profiles_yml_filepath=project / "profiles.yml",
         ),
         execution_config=ExecutionConfig(
             execution_mode=ExecutionMode.WATCHER,

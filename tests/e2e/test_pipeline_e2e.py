@@ -10,6 +10,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from ingest.bench_transform import mart_digest
+from ingest.runtime import StepFailed
 from ingest.sources import SOURCE_NAMES, datasets
 from ingest.sources.eurostat.client import load_sample
 from ingest.sources.eurostat.datasets import DATASETS
@@ -61,10 +63,11 @@ def _cell(doc, **coords):
     return str(i)
 
 
-def _run(dag_id, env):
-    from ingest.runtime import airflow_dags_test
+def _run(*dag_ids, env):
+    """The DAGs once each, in order, in one Airflow process (as `mwh run` runs them)."""
+    from ingest.runtime import run_dags
 
-    airflow_dags_test(dag_id, env)
+    run_dags(dag_ids, env, echo=lambda line: None)
 
 
 @pytest.fixture(scope="module")
@@ -75,11 +78,8 @@ def ran_all(env, warehouse_dsn):
 
     from ingest.submissions.landing import drop_examples
 
-    for source in SOURCE_NAMES:
-        _run(f"ingest_{source}", env)
     drop_examples(ObjectStoragePath(env["MWH_LANDING_URL"]))
-    _run("ingest_submissions", env)
-    _run("transform", env)
+    _run(*(f"ingest_{s}" for s in SOURCE_NAMES), "ingest_submissions", "transform", env=env)
     return warehouse_dsn
 
 
@@ -234,8 +234,7 @@ def test_pipeline_end_to_end(ran_all, env, warehouse_dsn):
         mart_count = len(rows)
 
     # A second run of the same payload is a no-op: no new batch, no duplicate rows.
-    _run("ingest_eurostat", env)
-    _run("transform", env)
+    _run("ingest_eurostat", "transform", env=env)
     with psycopg.connect(warehouse_dsn) as conn:
         (n_batches,) = conn.execute(
             "select count(*) from ops.batches where dataset = 'asylum_applicants_monthly'"
@@ -256,7 +255,46 @@ def test_pipeline_end_to_end(ran_all, env, warehouse_dsn):
     assert os.path.isdir(env["MWH_PAYLOAD_DIR"])
 
 
-def test_a_failing_batch_end_to_end(ran_all, env, warehouse_dsn):
+@pytest.fixture
+def broken_project(tmp_path):
+    """A copy of the dbt project whose regional mart fails at run time: it is built
+    after the facts and the local and national marts it reads."""
+    import shutil
+
+    from ingest.config import DBT_PROJECT_DIR
+
+    copy = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs"))
+    mart = copy / "models" / "marts" / "regional" / "mart_regional_situation.sql"
+    text = mart.read_text()
+    assert text.rstrip().endswith("select * from final")
+    mart.write_text(text.rstrip() + " where 1 / (select count(*) * 0 from final) = 1\n")
+    return copy
+
+
+def _assert_levels_add_up(dsn):
+    """As BI tools read them: each region group's figures are its members' sums."""
+    with psycopg.connect(dsn) as conn:
+        conn.execute("set role bi_reader")
+        compared, differ = conn.execute(
+            "with sums as ("
+            "  select m.region_group_key, n.period_start, n.period_grain,"
+            "         sum(n.arrivals) as arrivals,"
+            "         sum(n.asylum_applications) as asylum_applications"
+            "  from marts.mart_national_situation as n"
+            "  join marts.dim_region_group_member as m"
+            "    on n.country_key = m.country_key and m.is_active_member"
+            "  group by 1, 2, 3)"
+            " select count(*), count(*) filter (where"
+            "   r.arrivals is distinct from s.arrivals"
+            "   or r.asylum_applications is distinct from s.asylum_applications)"
+            " from marts.mart_regional_situation as r"
+            " join sums as s using (region_group_key, period_start, period_grain)"
+        ).fetchone()
+    assert compared > 0 and differ == 0, (compared, differ)
+
+
+def test_a_failing_batch_end_to_end(ran_all, env, warehouse_dsn, broken_project):
     """A revised payload from the (fake) live API with two impossible figures and an
     implausible jump: the two rows are quarantined with their reasons, the jump is a
     warning, the rest of the batch is promoted and staging keeps the earlier figures
@@ -282,9 +320,24 @@ def test_a_failing_batch_end_to_end(ran_all, env, warehouse_dsn):
     }
     with FakeServer([Reply(body=json.dumps(doc).encode())], routes=others) as api:
         live_env = {**env, "MWH_LIVE": "1", "MWH_EUROSTAT_BASE_URL": api.url}
-        _run("ingest_eurostat", live_env)
+        _run("ingest_eurostat", env=live_env)
         assert api.seen, "the DAG did not call the (fake) API"
-    _run("transform", env)
+    # A model failing halfway through the build publishes nothing: readers keep the
+    # previous generation, whole and consistent (and the shadow stays out of reach).
+    published = mart_digest(warehouse_dsn, role="bi_reader")
+    with pytest.raises(StepFailed, match="transform"):
+        _run("transform", env={**env, "MWH_DBT_PROJECT_DIR": str(broken_project)})
+    assert mart_digest(warehouse_dsn, role="bi_reader") == published
+    _assert_levels_add_up(warehouse_dsn)
+    with psycopg.connect(warehouse_dsn) as conn:
+        (readable,) = conn.execute(
+            "select has_schema_privilege('bi_reader', 'marts__next', 'usage')"
+        ).fetchone()
+        assert readable is False
+    # The fixed project publishes the new generation.
+    _run("transform", env=env)
+    assert mart_digest(warehouse_dsn, role="bi_reader") != published
+    _assert_levels_add_up(warehouse_dsn)
 
     with psycopg.connect(warehouse_dsn) as conn:
         batch_id, status, received, loaded, quarantined = conn.execute(
