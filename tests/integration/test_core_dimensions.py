@@ -13,9 +13,9 @@ import psycopg
 import pytest
 
 from ingest.loader import load_batch
-from ingest.runtime import dbt
 from ingest.sources import ALL_SOURCES, datasets
 from ingest.submissions.datasets import DATASETS as SUBMISSIONS
+from tests.conftest import MODULE_BUILD
 
 VIZBEGOVO = {
     "facility_id": "MK-RC-VIZBEGOVO",
@@ -44,20 +44,18 @@ def _submit_capacity(dsn: str, report_date: str, beds: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def built(warehouse_dsn, tmp_path_factory):
-    """The seeds, marts.core and the snapshot built once (with their tests and unit
-    tests), after one capacity report of Vizbegovo; `run` runs further dbt commands
-    with the module's own target and log folders."""
-    dsn = warehouse_dsn
-    tmp = tmp_path_factory.mktemp("dbt-core")
+def built(built_empty_warehouse_dsn, run_dbt):
+    """marts.core and the snapshot built once with their tests, after one capacity
+    report of Vizbegovo, in a copy of the built empty warehouse (the seeds, their tests
+    and the unit tests passed in the template; it has no snapshot yet); `run` runs
+    further dbt commands with the module's own target and log folders."""
+    dsn = built_empty_warehouse_dsn
 
     def run(*args: str) -> None:
-        dbt([*args, "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-            dsn, log_name="dbt-test-core-dimensions")  # fmt: skip
+        run_dbt(dsn, *args)
 
     _submit_capacity(dsn, "2025-03-31", "150")
-    run("build", "--select", "+marts.core", "+snap_facilities",
-        "--indirect-selection", "buildable")  # fmt: skip
+    run("build", "--select", "+marts.core", "+snap_facilities", *MODULE_BUILD)
     return dsn, run
 
 
@@ -167,9 +165,11 @@ def test_dim_facility_and_snapshot_keep_capacity_history(built):
               " order by dbt_valid_from"  # fmt: skip
     assert _rows(dsn, history) == [(150, date(2025, 3, 31), True)]
 
-    # A later report with more beds: the next snapshot closes the old version.
+    # A later report with more beds: the next snapshot closes the old version, and
+    # dim_facility (run in the same dbt command) shows the new capacity.
     later = _submit_capacity(dsn, "2025-04-30", "180")
-    run("snapshot", "--select", "snap_facilities")
+    run("build", "--select", "snap_facilities", "dim_facility",
+        "--exclude-resource-type", "test", "unit_test")  # fmt: skip
     assert _rows(dsn, history) == [
         (150, date(2025, 3, 31), False),
         (180, date(2025, 4, 30), True),
@@ -177,10 +177,8 @@ def test_dim_facility_and_snapshot_keep_capacity_history(built):
     # Facilities that did not change keep one version.
     assert _rows(dsn, "select count(*) from snapshots.snap_facilities"
                       " where facility_id <> 'MK-RC-VIZBEGOVO'") == [(3,)]  # fmt: skip
+    assert _rows(dsn, "select capacity_beds, capacity_batch_id from marts.dim_facility"
+                      " where facility_id = 'MK-RC-VIZBEGOVO'") == [(180, later)]  # fmt: skip
     # An unchanged source adds no version.
     run("snapshot", "--select", "snap_facilities")
     assert len(_rows(dsn, history)) == 2
-
-    run("run", "--select", "dim_facility")
-    assert _rows(dsn, "select capacity_beds, capacity_batch_id from marts.dim_facility"
-                      " where facility_id = 'MK-RC-VIZBEGOVO'") == [(180, later)]  # fmt: skip

@@ -4,17 +4,18 @@ warehouse as one static page, and a failure reported rather than raised."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 
 import pytest
 
 from ingest.config import with_dbname
-from ingest.dbt_docs import STATIC_INDEX, build_dbt_docs
+from ingest.dbt_docs import STATIC_INDEX
 from ingest.docs import build_data_docs, data_docs_index
 from ingest.loader import load_batch
 from ingest.quality import validate_batch
-from ingest.runtime import dbt
 from ingest.sources.eurostat.datasets import DATASETS
 
 DS = DATASETS["asylum_applicants_monthly"]
@@ -35,14 +36,13 @@ def batch(warehouse_dsn):
 
 
 @pytest.fixture(scope="module")
-def dbt_docs_out(warehouse_dsn, tmp_path_factory):
+def dbt_docs_out(warehouse_dsn, run_dbt):
     """A seed and the marts table built from it; the docs are generated into the
-    same target folder afterwards, so dbt parses the project once."""
-    out = tmp_path_factory.mktemp("dbt-docs")
-    dbt(["build", "--select", "+dim_source", "--exclude-resource-type", "test", "unit_test",
-         "--target-path", str(out), "--log-path", str(out / "logs")],
-        warehouse_dsn, log_name="dbt-test-docs")  # fmt: skip
-    return out
+    same target folder afterwards, which starts from the session's parse, so dbt
+    does not parse the project again."""
+    run_dbt(warehouse_dsn, "build", "--select", "+dim_source",
+            "--exclude-resource-type", "test", "unit_test")  # fmt: skip
+    return run_dbt.folder / "target"
 
 
 def _site(out):
@@ -75,10 +75,32 @@ def test_rebuild_is_idempotent_and_leaves_no_temporary_folder(warehouse_dsn, bat
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["data_docs"]
 
 
-def test_dbt_docs_are_one_static_page_with_the_warehouse_catalog(warehouse_dsn, dbt_docs_out):
-    index = build_dbt_docs(warehouse_dsn, dbt_docs_out)
+@pytest.fixture(scope="module")
+def mwh_docs(warehouse_dsn, batch, dbt_docs_out, tmp_path_factory):
+    """`mwh docs` run once for the two tests below (dbt docs generation is their slow
+    part): GX Data Docs into a folder of their own, dbt docs into the build's target
+    folder. (exit code, GX Data Docs folder, and what was printed before, by and after
+    the command: `print_data_docs` round it.)"""
+    from ingest.cli import main, print_data_docs
 
-    assert index == dbt_docs_out / STATIC_INDEX and index.exists()
+    out = tmp_path_factory.mktemp("mwh-docs") / "docs"
+    printed, codes = [], []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WAREHOUSE_DSN", warehouse_dsn)
+        mp.setenv("MWH_DATA_DOCS_DIR", str(out))
+        mp.setenv("MWH_DBT_DOCS_DIR", str(dbt_docs_out))
+        for step in (print_data_docs, lambda: main(["docs"]), print_data_docs):
+            with contextlib.redirect_stdout(io.StringIO()) as stdout:
+                codes.append(step())
+            printed.append(stdout.getvalue())
+    return codes[1], out, printed
+
+
+def test_dbt_docs_are_one_static_page_with_the_warehouse_catalog(mwh_docs, dbt_docs_out):
+    _, _, (_, docs, _) = mwh_docs
+    index = dbt_docs_out / STATIC_INDEX
+    # The page build_dbt_docs made and returned (the command prints its path).
+    assert docs.splitlines()[-1] == f"dbt docs: {index.as_uri()}" and index.exists()
     page = index.read_text()
     # The manifest and the catalog are inlined: the page needs no other file.
     assert "model.migration_warehouse.dim_source" in page
@@ -105,22 +127,14 @@ def test_a_dbt_docs_failure_is_printed_not_raised(warehouse_dsn, tmp_path, monke
     assert out.splitlines()[-1] == "dbt docs: not built (why: see above)"
 
 
-def test_mwh_docs_prints_both_paths(warehouse_dsn, batch, dbt_docs_out, tmp_path, monkeypatch,
-                                    capsys):  # fmt: skip
-    from ingest.cli import main, print_data_docs
+def test_mwh_docs_prints_both_paths(mwh_docs, dbt_docs_out):
+    code, out, (before, docs, after) = mwh_docs
+    assert before.startswith("GX Data Docs: not built")
 
-    out = tmp_path / "docs"
-    monkeypatch.setenv("WAREHOUSE_DSN", warehouse_dsn)
-    monkeypatch.setenv("MWH_DATA_DOCS_DIR", str(out))
-    monkeypatch.setenv("MWH_DBT_DOCS_DIR", str(dbt_docs_out))
-    print_data_docs()
-    assert capsys.readouterr().out.startswith("GX Data Docs: not built")
-
-    assert main(["docs"]) == 0
+    assert code == 0
     uri = (out / "index.html").as_uri()
-    assert capsys.readouterr().out.splitlines() == [
+    assert docs.splitlines() == [
         f"GX Data Docs: {uri}",
         f"dbt docs: {(dbt_docs_out / STATIC_INDEX).as_uri()}",
     ]
-    print_data_docs()
-    assert capsys.readouterr().out.strip() == f"GX Data Docs: {uri}"
+    assert after.strip() == f"GX Data Docs: {uri}"

@@ -1,7 +1,8 @@
 """Who reads what, on a real PostgreSQL after a real dbt build (DESIGN.md section 7):
 analyst reads staging, marts and the reference seeds; bi_reader reads marts and
 nothing else; neither writes anywhere. Schema USAGE comes from migration 0006,
-relation SELECT from `+grants` in dbt_project.yml, which dbt re-applies on every run."""
+relation SELECT from `+grants` in dbt_project.yml, which dbt re-applies on every run.
+The build is the whole project's (but the snapshot), in the built empty template."""
 
 from __future__ import annotations
 
@@ -9,23 +10,19 @@ import psycopg
 import pytest
 from psycopg.errors import InsufficientPrivilege
 
-from ingest.runtime import dbt
-
-# A seed, a staging view, a marts table and an incremental marts table.
-SELECTION = ("+fct_funding", "+dim_source")
 ANY_WRITE = "INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER"
 
 
 @pytest.fixture(scope="module")
-def built(warehouse_dsn, tmp_path_factory):
-    dsn = warehouse_dsn
-    tmp = tmp_path_factory.mktemp("dbt-grants")
+def built(built_empty_warehouse_dsn, run_dbt):
+    """A copy of the built empty warehouse: every seed, view and table dbt builds (among
+    them a seed, a staging view, a marts table and an incremental marts table, which
+    the tests below name) with the grants dbt gave them."""
+    dsn = built_empty_warehouse_dsn
 
     def run(*args: str) -> None:
-        dbt([*args, "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-            dsn, log_name="dbt-test-grants")  # fmt: skip
+        run_dbt(dsn, *args)
 
-    run("build", "--select", *SELECTION, "--exclude-resource-type", "test", "unit_test")
     return dsn, run
 
 

@@ -14,8 +14,8 @@ import psycopg
 import pytest
 
 from ingest.loader import load_batch
-from ingest.runtime import dbt
 from ingest.submissions.datasets import DATASETS
+from tests.conftest import MODULE_BUILD
 
 DATASET = "registered_arrivals"
 KEY = "submissions__registered_arrivals"
@@ -72,8 +72,10 @@ def _quarantine(dsn, batch_id, row_number):
 
 
 @pytest.fixture(scope="module")
-def scorecard(warehouse_dsn, tmp_path_factory):
-    """Four files, then `+mart_quality_scorecard` built with its tests and unit tests.
+def scorecard(built_empty_warehouse_dsn, run_dbt):
+    """Four files in a copy of the built empty warehouse, then `+mart_quality_scorecard`
+    built with its tests (the seeds, their tests and the unit tests passed in the
+    template).
 
     * LATE (MK00814) sent February 47 days ago (cadence 31: freshness 1 - 16/62),
       then nothing for March: expected but missing in March.
@@ -82,7 +84,7 @@ def scorecard(warehouse_dsn, tmp_path_factory):
     * The ministry sent March: 10 persons in Gevgelija, 7 in MK00702 (which never
       submits itself, so the ministry is its reporter).
     """
-    dsn = warehouse_dsn
+    dsn = built_empty_warehouse_dsn
     b = {
         "late": _submit(dsn, [_row(2, LATE, "2025-02-10", "3")], municipality=LATE,
                         period=FEBRUARY, age_days=47),
@@ -95,12 +97,7 @@ def scorecard(warehouse_dsn, tmp_path_factory):
                             municipality=None, period=MARCH),
     }  # fmt: skip
     _quarantine(dsn, b["local"], 3)
-    tmp = tmp_path_factory.mktemp("dbt-quality")
-    dbt(
-        ["build", "--select", "+mart_quality_scorecard", "--indirect-selection", "buildable",
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        dsn, log_name="dbt-test-quality-scorecard",
-    )  # fmt: skip
+    run_dbt(dsn, "build", "--select", "+mart_quality_scorecard", *MODULE_BUILD)
     return dsn, b
 
 

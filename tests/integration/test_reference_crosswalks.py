@@ -16,14 +16,6 @@ from ingest.sources import SOURCE_NAMES, source_module
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-# The reference seeds and the crosswalk, with their tests and unit tests.
-REFERENCE_NODES = (
-    "ref_countries", "ref_country_aliases", "ref_source_aggregates",
-    "eurostat_aggregate_codes", "ref_sex_codes", "ref_age_groups",
-    "ref_asylum_decision_types", "ref_asylum_application_types",
-    "int_country_codes_unioned",
-)  # fmt: skip
-
 # Where each source writes a country: dataset ("*" every dataset) -> (column, code
 # system of int_country_codes_unioned, the code column a name belongs to). A name is not
 # looked up when its code is an aggregate ("Stateless" for STA).
@@ -95,18 +87,11 @@ def _submitted_nationalities() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def reference(warehouse_dsn, tmp_path_factory):
-    """The seeds and the crosswalk built (and tested) in a fresh warehouse: the
-    crosswalk by (source, code system, lookup key), the aggregates by source."""
-    from ingest.runtime import dbt
-
-    tmp = tmp_path_factory.mktemp("dbt-reference")
-    dbt(
-        ["build", "--select", *REFERENCE_NODES,
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        warehouse_dsn, log_name="dbt-test-reference-crosswalks",
-    )  # fmt: skip
-    with psycopg.connect(warehouse_dsn) as conn:
+def reference(built_empty_warehouse_dsn):
+    """The seeds and the crosswalk as the built empty template holds them (built and
+    tested there with their unit tests, as they read the seeds only): the crosswalk
+    by (source, code system, lookup key), the aggregates by source."""
+    with psycopg.connect(built_empty_warehouse_dsn) as conn:
         crosswalk = {
             (source, system, key): iso3
             for source, system, key, iso3 in conn.execute(

@@ -16,8 +16,9 @@ import psycopg
 import pytest
 
 from ingest.loader import load_batch
-from ingest.runtime import StepFailed, dbt
+from ingest.runtime import StepFailed
 from ingest.submissions.datasets import DATASETS as SUBMISSIONS
+from tests.conftest import MODULE_BUILD
 
 MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 GEVGELIJA, KUMANOVO = "MK00405", "MK00703"
@@ -59,13 +60,14 @@ def _needs(sector: str, in_need: int, reached: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def built(warehouse_dsn, tmp_path_factory):
-    dsn = warehouse_dsn
-    tmp = tmp_path_factory.mktemp("dbt-situation")
+def built(built_empty_warehouse_dsn, run_dbt):
+    """The rows below in a copy of the built empty warehouse, then the situation marts
+    and everything they read built with their tests (MODULE_BUILD: the seeds, their
+    tests and the unit tests passed in the template)."""
+    dsn = built_empty_warehouse_dsn
 
     def run(*args: str) -> None:
-        dbt([*args, "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-            dsn, log_name="dbt-test-situation")  # fmt: skip
+        run_dbt(dsn, *args)
 
     # Gevgelija's own registrations: 15 in the week of 3 March, 3 in the week of 10 March.
     _submit(dsn, "registered_arrivals", [
@@ -88,7 +90,7 @@ def built(warehouse_dsn, tmp_path_factory):
             None)  # fmt: skip
     run("build", "--select", "+mart_regional_situation", "+mart_reconciliation",
         "+mart_municipality_pressure", "+assert_situation_levels_add_up",
-        "--indirect-selection", "buildable")  # fmt: skip
+        *MODULE_BUILD)  # fmt: skip
     return dsn, run
 
 

@@ -29,11 +29,9 @@ def _capacity_file(path, rows):
     return path
 
 
-def _staged(dsn):
-    from ingest.runtime import dbt
-
-    dbt(["build", "-s", "stg_submissions__reception_capacity", "--indirect-selection",
-         "cautious"], dsn, log_name="dbt-landing-test")  # fmt: skip
+def _staged(dsn, run_dbt):
+    run_dbt(dsn, "build", "-s", "stg_submissions__reception_capacity",
+            "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test")  # fmt: skip
     with psycopg.connect(dsn) as conn:
         return dict(
             conn.execute(
@@ -45,14 +43,13 @@ def _staged(dsn):
 
 
 @pytest.fixture(scope="module")
-def seeded(warehouse_dsn):
-    from ingest.runtime import dbt
+def seeded(built_empty_warehouse_dsn):
+    """A warehouse with the seeds (the municipalities a scope folder must name); the
+    unit tests of staging passed in the built empty template."""
+    return built_empty_warehouse_dsn
 
-    dbt(["seed"], warehouse_dsn, log_name="dbt-landing-test")
-    return warehouse_dsn
 
-
-def test_correction_supersedes_and_duplicate_is_a_no_op(seeded, tmp_path):
+def test_correction_supersedes_and_duplicate_is_a_no_op(seeded, run_dbt, tmp_path):
     dsn = seeded
     first = submit(dsn, _capacity_file(tmp_path / "week.csv", [(d, 100 + d) for d in (3, 4, 5)]),
                    "reception_capacity", municipality="MK00405")  # fmt: skip
@@ -82,7 +79,7 @@ def test_correction_supersedes_and_duplicate_is_a_no_op(seeded, tmp_path):
         ).fetchall()
     assert ledger[0] == (first.batch_id, full.batch_id, "2025-03-03", "2025-03-05")
     assert ledger[1][1] == full.batch_id
-    assert _staged(dsn) == {"2025-03-03": 103, "2025-03-04": 140, "2025-03-05": 90}
+    assert _staged(dsn, run_dbt) == {"2025-03-03": 103, "2025-03-04": 140, "2025-03-05": 90}
 
 
 def test_landing_zone_moves_files_by_outcome_and_publishes_reports(seeded, tmp_path):

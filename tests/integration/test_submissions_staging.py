@@ -14,6 +14,7 @@ import pytest
 
 from ingest.loader import load_batch
 from ingest.submissions.datasets import DATASETS
+from tests.conftest import MODULE_BUILD
 
 GEVGELIJA, BUTEL = "MK00405", "MK00803"
 ARRIVAL = {  # one registration key; files differ by scope and figures
@@ -61,8 +62,8 @@ def _quarantine(dsn, batch_id, row_number, dataset):
 
 
 @pytest.fixture(scope="module")
-def staged(warehouse_dsn, tmp_path_factory):
-    dsn = warehouse_dsn
+def staged(built_empty_warehouse_dsn, run_dbt):
+    dsn = built_empty_warehouse_dsn
     b = {}
     # Arrivals: a national file superseded as a whole by a later national file, a
     # municipal file revised by a later municipal file whose second row is quarantined.
@@ -125,18 +126,11 @@ def staged(warehouse_dsn, tmp_path_factory):
              planned_amount="1000000.00", disbursed_amount="180000.25", currency="EUR"),
     ], municipality=None)  # fmt: skip
 
-    from ingest.runtime import dbt
-
-    # The seeds, the submissions models, their tests and unit tests in one run; tests
-    # of other sources' models on the shared ledger are not ours (buildable, as the
-    # transform DAG). Own target and log folders: other dbt runs may use the project's.
-    tmp = tmp_path_factory.mktemp("dbt-submissions")
-    dbt(
-        ["build", "--select", "+tag:submissions", "tag:reference",
-         "--indirect-selection", "buildable",
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        dsn, log_name="dbt-test-submissions-staging",
-    )  # fmt: skip
+    # The submissions and reference models and their tests in one run (the seeds,
+    # their tests and the unit tests passed in the built empty template); tests of other
+    # sources' models on the shared ledger are not ours (a test runs when all it reads
+    # is selected). Own target and log folders: other dbt runs may use the project's.
+    run_dbt(dsn, "build", "--select", "+tag:submissions", "tag:reference", *MODULE_BUILD)
     return dsn, b
 
 
