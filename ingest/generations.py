@@ -13,7 +13,8 @@ never a mix and never a failed one.
   facts and snapshots), so that dbt's incremental logic works as it would in place.
 - `publish` gives each shadow schema its live schema's grants, renames live to
   `<schema>__prev` and shadow to live in one transaction, then drops the previous
-  generation. Views follow the rename (PostgreSQL binds them to objects, not names).
+  generation (a leftover `__prev` is dropped by the next `prepare`). Views follow the
+  rename (PostgreSQL binds them to objects, not names).
 
 Objects outside these schemas that depend on a published relation (a user's own view
 on a mart, say) are dropped with the previous generation: build on the marts by name
@@ -98,7 +99,9 @@ def prepare(dsn: str, manifest: Path) -> dict[str, int]:
 
 
 def publish(dsn: str, manifest: Path) -> tuple[str, ...]:
-    """Swap every shadow schema in for its live one, in one transaction."""
+    """Swap every shadow schema in for its live one, in one transaction; then drop the
+    previous generation (after the swap's commit, so that a reader still querying the
+    previous generation holds up only the drop, never the swap)."""
     plan = layout(manifest)
     with connect(dsn) as conn:
         conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK,))
@@ -112,10 +115,11 @@ def publish(dsn: str, manifest: Path) -> tuple[str, ...]:
                     sql.Identifier(schema), sql.Identifier(schema + PREVIOUS)))  # fmt: skip
             conn.execute(sql.SQL("alter schema {} rename to {}").format(
                 sql.Identifier(schema + SHADOW), sql.Identifier(schema)))  # fmt: skip
+    log.info("published a new generation of %s", ", ".join(plan.schemas))
+    with connect(dsn) as conn:
         for schema in plan.schemas:
             conn.execute(sql.SQL("drop schema if exists {} cascade").format(
                 sql.Identifier(schema + PREVIOUS)))  # fmt: skip
-    log.info("published a new generation of %s", ", ".join(plan.schemas))
     return plan.schemas
 
 
