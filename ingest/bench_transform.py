@@ -24,7 +24,7 @@ from pathlib import Path
 
 from psycopg import sql
 
-from ingest.bench import checkpoint, recreate_database
+from ingest.bench import _drop_database, checkpoint, recreate_database
 from ingest.config import with_dbname
 from ingest.warehouse import connect
 
@@ -35,21 +35,13 @@ DATABASE = "mwh_bench_transform"
 
 def _clone(admin_dsn: str, template: str, name: str) -> str:
     with connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(
-            sql.Identifier(name)))  # fmt: skip
+        _drop_database(conn, name)
         # A template must have no sessions: the ingest's pooled GX connections linger.
         conn.execute("select pg_terminate_backend(pid) from pg_stat_activity"
                      " where datname = %s and pid <> pg_backend_pid()", (template,))  # fmt: skip
         conn.execute(sql.SQL("create database {} template {}").format(
             sql.Identifier(name), sql.Identifier(template)))  # fmt: skip
     return with_dbname(admin_dsn, name)
-
-
-def _drop(admin_dsn: str, *names: str) -> None:
-    with connect(admin_dsn, autocommit=True) as conn:
-        for name in names:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(
-                sql.Identifier(name)))  # fmt: skip
 
 
 def mart_digest(dsn: str, *, role: str | None = None) -> dict[str, str]:
@@ -122,7 +114,9 @@ def bench_transform(admin_dsn: str, repeat: int = 1, *, database: str = DATABASE
         with connect(dag_dsn) as conn:
             (marts,) = conn.execute(
                 "select count(*) from pg_tables where schemaname = 'marts'").fetchone()  # fmt: skip
-        _drop(admin_dsn, ours_db, plain_db)
+        with connect(admin_dsn, autocommit=True) as conn:
+            for name in (ours_db, plain_db):
+                _drop_database(conn, name)
     ours_s, plain_s = statistics.median(ours), statistics.median(plain)
     return {
         "repeat": repeat,

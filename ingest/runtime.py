@@ -158,18 +158,6 @@ def run_dags(
     return progress.durations
 
 
-def airflow_dags_test(dag_id: str, env: dict[str, str], logical_date: str | None = None) -> Path:
-    """Run one DAG once through Airflow (`airflow dags test`): real scheduler code paths,
-    real task runner, no separate scheduler process needed."""
-    log_file = Path(env["AIRFLOW_HOME"]) / "logs" / f"dags-test-{dag_id}.log"
-    cmd = [venv_bin("airflow"), "dags", "test", dag_id]
-    if logical_date:
-        cmd.append(logical_date)
-    # `dags test` exits non-zero when the run fails.
-    run_logged(cmd, env=env, log_file=log_file)
-    return log_file
-
-
 def dbt_parse(dsn: str, *, log_name: str = "dbt-parse") -> Path:
     """The manifest cosmos renders the transform DAG from, parsed for the target the
     DAG builds (`shadow`), so that its `dbt build` can reuse the parse."""
