@@ -28,6 +28,18 @@ def state_dir() -> Path:
     return Path(os.environ.get("MWH_HOME", PROJECT_ROOT / ".mwh"))
 
 
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only this user can enter: reports and payloads name places
+    and people's figures (the folders above it are the caller's to keep private)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def private_opener(path: str, flags: int) -> int:
+    """`open(..., opener=private_opener)`: a new file readable by this user only."""
+    return os.open(path, flags, 0o600)
+
+
 def payload_dir() -> Path:
     """Where fetched payloads wait between the fetch and load tasks (shared by workers)."""
     return Path(os.environ.get("MWH_PAYLOAD_DIR", state_dir() / "payloads"))

@@ -37,14 +37,25 @@ _SELECT = sql.SQL("select {} from ops.batches").format(
 )
 
 
-def find_by_sha(conn: psycopg.Connection, ds: RawDataset, sha256: str) -> Batch | None:
+def find_by_sha(
+    conn: psycopg.Connection, ds: RawDataset, sha256: str, *, file: dict | None = None
+) -> Batch | None:
+    """The batch that loaded these bytes before. A submitted file (`file`: its ledger
+    fields) matches only within its scope: the same bytes for another municipality or
+    for a national body are another report."""
+    scope = sql.SQL("")
+    params: list = [ds.source, ds.name, sha256]
+    if file is not None:
+        scope = sql.SQL(" and coalesce(municipality, '') = coalesce(%s, '')")
+        params.append(file.get("municipality"))
     with conn.cursor(row_factory=class_row(Batch)) as cur:
         return cur.execute(
             _SELECT
             + sql.SQL(
                 " where source = %s and dataset = %s and content_sha256 = %s and status <> 'error'"
-            ),
-            (ds.source, ds.name, sha256),
+            )
+            + scope,
+            params,
         ).fetchone()
 
 
@@ -127,6 +138,25 @@ def set_validation(
 
 # Batches whose rows (minus quarantined ones) reach staging.
 PROMOTED = ("passed", "warned", "partial")
+# Loaded but not validated yet: promoted only once validation ends.
+UNFINISHED = ("loading", "loaded")
+
+
+def unfinished(
+    conn: psycopg.Connection, ds: RawDataset, *, older_than_minutes: float = 0
+) -> list[Batch]:
+    """The dataset's batches whose validation has not ended, oldest first."""
+    with conn.cursor(row_factory=class_row(Batch)) as cur:
+        return cur.execute(
+            _SELECT
+            + sql.SQL(
+                """ where source = %s and dataset = %s and status = any(%s)
+                    and coalesce(loaded_at, started_at)
+                        < now() - make_interval(secs => %s)
+                    order by batch_id"""
+            ),
+            (ds.source, ds.name, list(UNFINISHED), older_than_minutes * 60),
+        ).fetchall()
 
 
 def latest(conn: psycopg.Connection) -> list[dict]:

@@ -12,6 +12,7 @@ from psycopg import sql
 
 from ingest import ledger
 from ingest.datasets import RawDataset
+from ingest.warehouse import connect
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +67,10 @@ def load_batch(
     `rows`, writes complete rows (with `_batch_id` and `_row_number`) itself and returns
     their number: a caller that builds them in bulk skips this function's per-row loop.
     """
-    with psycopg.connect(dsn) as conn:
+    with connect(dsn) as conn:
         # Serialise loads of one dataset so two runs cannot both miss the sha256 check.
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (ds.key,))
-        existing = ledger.find_by_sha(conn, ds, sha256)
+        existing = ledger.find_by_sha(conn, ds, sha256, file=file)
         if existing is not None:
             log.info(
                 "%s: content %s already loaded as batch %s (%s); nothing to do",

@@ -35,7 +35,7 @@ from psycopg.types.json import Jsonb
 from ingest import ledger
 from ingest.config import DBT_PROJECT_DIR, EXPECTATIONS_DIR, TELEMETRY_OFF, sqlalchemy_url
 from ingest.datasets import RawDataset
-from ingest.warehouse import connect
+from ingest.warehouse import SharedConnection, connect, shared_session
 
 log = logging.getLogger(__name__)
 
@@ -321,10 +321,7 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
     # No progress bars in task logs.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_postgres(
-        "warehouse",
-        connection_string=sqlalchemy_url(dsn),
-        # The batch views' schema first: GX names tables without a schema.
-        kwargs={"connect_args": {"options": f"{session_options()} -c search_path=validation"}},
+        "warehouse", connection_string=sqlalchemy_url(dsn), kwargs=_engine_kwargs()
     )
     suite = context.suites.add(
         gx.ExpectationSuite(
@@ -357,6 +354,23 @@ def run_suite(dsn: str, ds: RawDataset, batch_id: int) -> ValidationOutcome:
         results=results,
         gx_result=result.to_json_dict(),
     )
+
+
+def _engine_kwargs() -> dict:
+    """GX's SQLAlchemy engine: its own connections with the validation settings, or
+    inside `warehouse.rolled_back` (a dry run) that block's session, whose uncommitted
+    rows only it can see."""
+    shared = shared_session()
+    if shared is None:
+        # The batch views' schema first: GX names tables without a schema.
+        return {"connect_args": {"options": f"{session_options()} -c search_path=validation"}}
+    from sqlalchemy.pool import StaticPool
+
+    # Until the block ends (is_local): its savepoints and settings are the session's.
+    settings = {**session_settings(), "search_path": "validation, public"}
+    for name, value in settings.items():
+        shared.execute("select set_config(%s, %s, true)", (name, value))
+    return {"creator": lambda: SharedConnection.of(shared), "poolclass": StaticPool}
 
 
 def _gx_error(r) -> str | None:

@@ -29,4 +29,5 @@ def ingest_samples(dsn: str, landing: Path) -> None:
     root = ObjectStoragePath(landing.as_uri())
     drop_examples(root)
     for dataset in SUBMISSIONS:
-        process_dataset(dsn, dataset, root)
+        if problems := process_dataset(dsn, dataset, root).problems():
+            raise RuntimeError(f"the example submissions: {problems}")

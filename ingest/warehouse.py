@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import psycopg
@@ -16,8 +19,73 @@ log = logging.getLogger(__name__)
 _MIGRATION_LOCK = 7_341_001
 
 
-def connect(dsn: str, **kwargs) -> psycopg.Connection:
+# The session of a `rolled_back` block, borrowed by every `connect` inside it.
+_session: ContextVar[psycopg.Connection | None] = ContextVar("mwh_session", default=None)
+
+
+def connect(dsn: str, **kwargs):
+    """A connection for a `with connect(dsn) as conn:` block (commits at its end).
+    Inside `rolled_back`, the block borrows that session instead, as a savepoint."""
+    if (session := _session.get()) is not None:
+        return _Savepoint(session)
     return psycopg.connect(dsn, application_name="mwh", **kwargs)
+
+
+class _Savepoint:
+    """A block of a borrowed session: a savepoint, rolled back if the block fails
+    (like a connection's own transaction), never committed."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+        self.tx = conn.transaction()
+
+    def __enter__(self) -> psycopg.Connection:
+        self.tx.__enter__()
+        return self.conn
+
+    def __exit__(self, *exc) -> bool | None:
+        return self.tx.__exit__(*exc)
+
+
+@contextmanager
+def rolled_back(dsn: str) -> Iterator[psycopg.Connection]:
+    """Run the block's warehouse work in one transaction that is never committed:
+    every `connect(dsn)` in it (this thread) borrows the session, and GX reads it
+    through `shared_session`. A killed process leaves nothing behind either: the
+    server rolls back what a dead session never committed."""
+    with (
+        psycopg.connect(dsn, application_name="mwh dry run") as conn,
+        conn.transaction(force_rollback=True),
+    ):
+        token = _session.set(conn)
+        try:
+            yield conn
+        finally:
+            _session.reset(token)
+
+
+def shared_session() -> psycopg.Connection | None:
+    """The session of the enclosing `rolled_back` block, if any."""
+    return _session.get()
+
+
+class SharedConnection(psycopg.Connection):
+    """The DBAPI connection SQLAlchemy (and so GX) gets inside `rolled_back`: the same
+    server session, so it reads the block's uncommitted rows; its commit, rollback and
+    close are no-ops, so SQLAlchemy's housekeeping cannot end the block's transaction."""
+
+    @classmethod
+    def of(cls, conn: psycopg.Connection) -> SharedConnection:
+        return cls(conn.pgconn)
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:

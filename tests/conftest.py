@@ -70,6 +70,10 @@ os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).resolve().parents[1] / "dags")
 os.environ.update(TELEMETRY_OFF)
+# Reports, payloads and logs the code under test writes go to the session's own state
+# folder, never the developer's `.mwh/` (whose embedded server the tests may still use).
+_USER_STATE = Path(os.environ.get("MWH_HOME", Path(__file__).resolve().parents[1] / ".mwh"))
+os.environ["MWH_HOME"] = tempfile.mkdtemp(prefix="mwh-test-state-")
 # Tests never use the developer's warehouse settings by accident.
 for var in ("WAREHOUSE_DSN", "AIRFLOW_CONN_WAREHOUSE", "MWH_LIVE"):
     os.environ.pop(var, None)
@@ -97,10 +101,11 @@ def server_dsn() -> str:
     dsn = os.environ.get("WAREHOUSE_TEST_DSN")
     if dsn:
         return with_dbname(normalise_dsn(dsn), "postgres")
-    from ingest.embedded import default_server
+    from ingest.embedded import EmbeddedServer
 
-    default_server().start()
-    return default_server().dsn("postgres")
+    server = EmbeddedServer(_USER_STATE / "postgres")
+    server.start()
+    return server.dsn("postgres")
 
 
 def _create_database(server_dsn: str, prefix: str) -> tuple[str, str]:
@@ -413,3 +418,9 @@ def airflow_metadata() -> Path:
     env = airflow_env("postgresql://unused@127.0.0.1/unused", home=_AIRFLOW_HOME)
     airflow_db_migrate(env)
     return _AIRFLOW_HOME
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """The session's state folder goes with it (MWH_KEEP_TEST_DB keeps it for a look)."""
+    if not _keep():
+        shutil.rmtree(os.environ["MWH_HOME"], ignore_errors=True)

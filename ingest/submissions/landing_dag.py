@@ -1,6 +1,7 @@
-"""The `ingest_submissions` DAG: one task per dataset submits every file waiting in
-the landing zone (ingest.submissions.landing) and updates the dataset's Asset when a
-file landed rows, which schedules the transform DAG.
+"""The `ingest_submissions` DAG: per dataset, `submit_<dataset>` submits every file
+waiting in the landing zone (ingest.submissions.landing) and updates the dataset's Asset
+when a file landed rows, which schedules the transform DAG; `check_<dataset>` then fails
+with a summary if a file could not be processed or a batch is stuck unvalidated.
 
 Importing this module is cheap (no GX, no dbt, no I/O at DAG parse time).
 """
@@ -17,24 +18,44 @@ def build_submissions_dag(*, schedule: str, doc_md: str | None):
 
     @task
     def submit_files(dataset: str) -> list[dict]:
+        from airflow.sdk import get_current_context
         from airflow.sdk.exceptions import AirflowSkipException
 
         from ingest.orchestration import task_warehouse_dsn
         from ingest.submissions.landing import process_dataset
 
-        done = process_dataset(task_warehouse_dsn(), dataset)
+        run = process_dataset(task_warehouse_dsn(), dataset)
         summary = [
             {"file": f.name, "scope": f.scope, "moved_to": f.moved_to,
-             "status": f.result.status if f.result else "rejected",
+             "status": f.result.status if f.result else ("error" if f.error else "rejected"),
              "batch_id": f.result.batch_id if f.result else None,
-             "message": f.result.message if f.result else "unknown municipality folder"}
-            for f in done
+             "message": f.result.message if f.result else f.error}
+            for f in run.files
         ]  # fmt: skip
+        # For check_<dataset>: pushed before a skip, which keeps no return value.
+        get_current_context()["ti"].xcom_push(key="problems", value=run.problems())
         # Only a file that landed rows is news for the transform DAG; a refused file is
         # the steward's to fix (its report says how), not a failed pipeline.
-        if not any(f.result and f.result.created and f.result.accepted for f in done):
+        if not run.landed_rows:
             raise AirflowSkipException(f"no new rows for {dataset}: {summary or 'no files'}")
         return summary
+
+    @task(trigger_rule="all_done")
+    def check_files(dataset: str) -> None:
+        """Fails, after the files that could land have landed (and their Asset event is
+        out), when one could not be processed or a batch is stuck unvalidated."""
+        from airflow.sdk import get_current_context
+
+        ti = get_current_context()["ti"]
+        submit_task = f"submit_{dataset}"
+        problems = ti.xcom_pull(task_ids=submit_task, key="problems")
+        if problems is None:
+            raise RuntimeError(f"{submit_task} did not finish: see its log")
+        if problems:
+            raise RuntimeError(
+                f"{len(problems)} problem(s) in the landing zone for {dataset}:\n"
+                + "\n".join(problems)
+            )
 
     @dag(
         dag_id="ingest_submissions",
@@ -48,6 +69,9 @@ def build_submissions_dag(*, schedule: str, doc_md: str | None):
     )
     def ingest():
         for name, ds in datasets("submissions").items():
-            submit_files.override(task_id=f"submit_{name}", outlets=[asset_for(ds)])(name)
+            submitted = submit_files.override(task_id=f"submit_{name}", outlets=[asset_for(ds)])(
+                name
+            )
+            submitted >> check_files.override(task_id=f"check_{name}")(name)
 
     return ingest()

@@ -10,12 +10,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 from psycopg import sql
 
 from ingest import ledger
@@ -25,12 +27,12 @@ from ingest.loader import LoadResult, load_batch
 from ingest.quality import load_suite_config, seed_values, validate_batch
 from ingest.submissions.datasets import SOURCE, SubmissionDataset, get
 from ingest.submissions.reader import FileRejected, Limits, ParsedFile, open_submission
-from ingest.warehouse import connect
+from ingest.warehouse import connect, rolled_back
 
 log = logging.getLogger(__name__)
 
-# A dry run loads into tables of its own (never read by staging) and removes its rows
-# afterwards, so it runs the very same checks without leaving a trace.
+# A dry run's ledger rows carry a source of their own, so the real submission of the
+# same file is never taken for a duplicate of it (and they are never committed).
 DRY_RUN_SOURCE = f"{SOURCE}_dryrun"
 
 
@@ -52,6 +54,7 @@ class SubmissionResult:
     superseded: list[int] = field(default_factory=list)
     dry_run: bool = False
     code: str | None = None  # FileRejected code of a refused file
+    resumed: bool = False  # an interrupted earlier submission of the file, finished now
 
     @property
     def accepted(self) -> bool:
@@ -91,6 +94,54 @@ def default_report_dir() -> Path:
     return state_dir() / "reports" / SOURCE
 
 
+def check_municipality(municipality: str | None) -> str | None:
+    """The LAU code a file is for (None: a national body); ValueError if unknown."""
+    municipality = (municipality or "").strip().upper() or None
+    if municipality and municipality not in seed_values("ref_municipalities.lau_code"):
+        raise ValueError(
+            f"unknown municipality {municipality!r}: use its LAU code from "
+            "dbt_project/seeds/ref_municipalities.csv"
+        )
+    return municipality
+
+
+# Characters that would forge a log line or hide a name's real text (bidi overrides).
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def printable(name: str) -> str:
+    """`name` with every control or format character escaped: fit for logs and the
+    ledger."""
+    return "".join(
+        ascii(c)[1:-1] if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in name
+    )
+
+
+def check_file_name(name: str) -> None:
+    if printable(name) != name:
+        raise FileRejected(
+            "file_name",
+            "the file name contains control characters: rename the file with letters, "
+            "digits, spaces, dots, dashes or underscores",
+        )
+
+
+@contextmanager
+def scope_lock(dsn: str, dataset: str, municipality: str | None) -> Iterator[None]:
+    """One submission at a time per dataset and scope (municipality or national), from
+    the ledger check to the supersession: `mwh submit` and the landing DAG cannot both
+    keep their file active. A session lock: a killed process releases it."""
+    scope = f"{dataset}/{municipality or 'national'}"
+    with connect(dsn, autocommit=True) as conn:
+        conn.execute("select pg_advisory_lock(hashtext('mwh submission'), hashtext(%s))", (scope,))
+        try:
+            yield
+        finally:
+            conn.execute(
+                "select pg_advisory_unlock(hashtext('mwh submission'), hashtext(%s))", (scope,)
+            )
+
+
 def submit(
     dsn: str,
     path: Path | str,
@@ -104,83 +155,163 @@ def submit(
     received_at: datetime | None = None,
     limits: Limits | None = None,
 ) -> SubmissionResult:
-    """Validate (and unless `dry_run`, land) one file for `dataset`."""
+    """Validate (and unless `dry_run`, land) one file for `dataset`.
+
+    A dry run works in one transaction that is never committed (warehouse.rolled_back):
+    the same checks, and nothing stays in the warehouse, even when it is killed.
+    """
     sd = get(dataset)
-    path = Path(path)
-    limits = limits or Limits.from_env()
-    municipality = (municipality or "").strip().upper() or None
-    if municipality and municipality not in seed_values("ref_municipalities.lau_code"):
-        raise ValueError(
-            f"unknown municipality {municipality!r}: use its LAU code from "
-            "dbt_project/seeds/ref_municipalities.csv"
-        )
-    ds = replace(sd.raw, source=DRY_RUN_SOURCE, suite=sd.raw.key) if dry_run else sd.raw
-    out_dir = Path(report_dir) if report_dir else default_report_dir() / sd.name
+    job = _Job(
+        sd=sd,
+        ds=replace(sd.raw, source=DRY_RUN_SOURCE, suite=sd.raw.key) if dry_run else sd.raw,
+        path=Path(path),
+        municipality=check_municipality(municipality),
+        fields={"submitter": submitter, "received_at": received_at or datetime.now(UTC)},
+        out_dir=Path(report_dir) if report_dir else default_report_dir() / sd.name,
+        limits=limits or Limits.from_env(),
+        encoding=encoding,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        with rolled_back(dsn):
+            result = _submit(dsn, job)
+        result.batch_id = None
+        return result
+    with scope_lock(dsn, sd.name, job.municipality):
+        return _submit(dsn, job)
+
+
+@dataclass
+class _Job:
+    sd: SubmissionDataset
+    ds: RawDataset
+    path: Path
+    municipality: str | None
+    fields: dict
+    out_dir: Path
+    limits: Limits
+    encoding: str | None
+    dry_run: bool
+
+
+def _submit(dsn: str, job: _Job) -> SubmissionResult:
+    path, ds = job.path, job.ds
     # Hash only what may be read: an oversized file is refused on its size alone.
-    sha = file_sha256(path) if path.stat().st_size <= limits.max_bytes else None
-    fields = {
-        "file_name": path.name,
-        "submitter": submitter,
-        "municipality": municipality,
-        "received_at": received_at or datetime.now(UTC),
-    }
-    result = SubmissionResult(None, sd.name, path.name, sha, "", True, dry_run=dry_run)
-    if sha and not dry_run and (seen := _seen_before(dsn, ds, sha)):
+    sha = file_sha256(path) if path.stat().st_size <= job.limits.max_bytes else None
+    fields = {"file_name": printable(path.name), "municipality": job.municipality} | job.fields
+    if fields["file_name"] != path.name:
+        sha = None  # refused for its name below: the same bytes renamed are a new file
+    if sha and not job.dry_run and (seen := _seen_before(dsn, ds, sha, fields)):
+        if seen.report_html is None:  # interrupted before its end: finish it now
+            return _resume(dsn, job, seen)
         return seen
-    request = f"file {path.name}"
+    result = SubmissionResult(None, job.sd.name, path.name, sha, "", True, dry_run=job.dry_run)
+    request = f"file {fields['file_name']}"
     try:
+        check_file_name(path.name)
         parsed = open_submission(
-            path, sd, municipality=municipality, encoding=encoding, limits=limits
-        )
-        request = f"file {path.name} ({parsed.describe()})"
+            path, job.sd, municipality=job.municipality, encoding=job.encoding,
+            limits=job.limits,
+        )  # fmt: skip
+        request = f"{request} ({parsed.describe()})"
         loaded = load_file(dsn, ds, parsed, sha256=sha, request=request, file=fields)
     except FileRejected as exc:
         result.batch_id = _record_rejected(dsn, ds, sha, request, fields, exc)
         result.status, result.code = "rejected", exc.code
         result.message = f"rejected: {exc.message}"
         result.reasons = [exc.message]
-        log.warning("%s: %s %s", ds.key, path.name, result.message)
+        log.warning("%s: %r %s", ds.key, path.name, result.message)
     else:
-        if not loaded.created:  # the same file landed meanwhile
-            return _seen_before(dsn, ds, sha)
+        if not loaded.created:  # the same file landed meanwhile (another scope lock?)
+            return _seen_before(dsn, ds, sha, fields)
         result.batch_id = loaded.batch_id
-        try:
-            _set_period(dsn, sd, ds, loaded.batch_id)
-            outcome = validate_batch(dsn, ds, loaded.batch_id)
-        except Exception:
-            if dry_run:
-                _discard(dsn, ds, loaded.batch_id)
-            raise
-        result.status = outcome.status
-        result.rows_received = loaded.rows_received
-        result.rows_quarantined = outcome.rows_quarantined
-        result.rows_loaded = loaded.rows_received - outcome.rows_quarantined
-        result.reasons = _top_reasons(dsn, loaded.batch_id)
-        result.message = _summary(result)
-        if not dry_run and result.accepted:
-            result.superseded = _supersede(dsn, sd, loaded.batch_id)
-    try:
-        _write_report(dsn, ds, result, out_dir)
-    finally:
-        if dry_run:
-            _discard(dsn, ds, result.batch_id)
-            result.batch_id = None
+        _finish(dsn, job, result)
+    _write_report(dsn, ds, result, job.out_dir)
     return result
 
 
-def _seen_before(dsn: str, ds: RawDataset, sha: str) -> SubmissionResult | None:
+def _resume(dsn: str, job: _Job, seen: SubmissionResult) -> SubmissionResult:
+    """A batch whose submission stopped after the COPY (validation died, the process
+    was killed): validate it if it is still `loaded`, then set its period, supersede
+    and report, all of which are safe to repeat."""
+    result = replace(seen, created=True, resumed=True, message="", file_name=job.path.name)
+    if result.status != "rejected":
+        _finish(dsn, job, result)
+    _write_report(dsn, job.ds, result, job.out_dir)
+    log.warning("%s: finished batch %s, interrupted earlier: %s",
+                job.ds.key, result.batch_id, result.message)  # fmt: skip
+    return result
+
+
+def resume_unfinished(
+    dsn: str, dataset: str, *, before: datetime | None = None, report_dir: Path | None = None
+) -> tuple[list[SubmissionResult], list[str]]:
+    """Finish every batch of `dataset` whose submission was interrupted (still
+    `loaded`, or without its report), started before `before`, each under its scope's
+    lock. Returns the finished ones and, for those that failed again, why (they stay
+    for the next run)."""
+    sd = get(dataset)
     with connect(dsn) as conn:
-        batch = ledger.find_by_sha(conn, ds, sha)
+        rows = conn.execute(
+            """select batch_id, municipality, content_sha256 from ops.batches
+               where source = %s and dataset = %s and status <> 'error'
+                 and content_sha256 is not null
+                 and (status in ('loading', 'loaded') or report_path is null)
+                 and started_at < coalesce(%s, now())
+               order by batch_id""",
+            (sd.raw.source, sd.raw.name, before),
+        ).fetchall()
+    done, errors = [], []
+    for batch_id, municipality, sha in rows:
+        fields = {"municipality": municipality}
+        try:
+            with scope_lock(dsn, sd.name, municipality):
+                seen = _seen_before(dsn, sd.raw, sha, fields)
+                if seen is None or seen.batch_id != batch_id or seen.report_html:
+                    continue  # finished meanwhile
+                job = _Job(sd, sd.raw, Path(seen.file_name or f"batch-{batch_id}"),
+                           municipality, {}, report_dir or default_report_dir() / sd.name,
+                           Limits.from_env(), None, False)  # fmt: skip
+                done.append(_resume(dsn, job, seen))
+        except psycopg.OperationalError:
+            raise  # the warehouse is unreachable: no batch's fault
+        except Exception as exc:  # noqa: BLE001  (one batch must not stop the others)
+            log.exception("%s: could not finish batch %s", sd.raw.key, batch_id)
+            errors.append(f"could not finish batch {batch_id}: {type(exc).__name__}: {exc}")
+    return done, errors
+
+
+def _finish(dsn: str, job: _Job, result: SubmissionResult) -> None:
+    """Validate a loaded batch, then take its period from the rows that passed and
+    supersede the files it corrects."""
+    outcome = validate_batch(dsn, job.ds, result.batch_id)
+    _set_period(dsn, job.sd, job.ds, result.batch_id)
+    with connect(dsn) as conn:
+        received = ledger.get(conn, result.batch_id).rows_received or 0
+    result.status = outcome.status
+    result.rows_received = received
+    result.rows_quarantined = outcome.rows_quarantined
+    result.rows_loaded = received - outcome.rows_quarantined
+    result.reasons = _top_reasons(dsn, result.batch_id)
+    result.message = _summary(result)
+    if not job.dry_run and result.accepted:
+        result.superseded = _supersede(dsn, job.sd, result.batch_id)
+
+
+def _seen_before(dsn: str, ds: RawDataset, sha: str, fields: dict) -> SubmissionResult | None:
+    with connect(dsn) as conn:
+        batch = ledger.find_by_sha(conn, ds, sha, file=fields)
         if batch is None:
             return None
-        (report_path,) = conn.execute(
-            "select report_path from ops.batches where batch_id = %s", (batch.batch_id,)
+        report_path, file_name = conn.execute(
+            "select report_path, file_name from ops.batches where batch_id = %s",
+            (batch.batch_id,),
         ).fetchone()
-    log.info("%s: file %s was submitted before as batch %s (%s); nothing to do",
+    log.info("%s: file %s was submitted before as batch %s (%s)",
              ds.key, sha[:12], batch.batch_id, batch.status)  # fmt: skip
     html = Path(report_path) if report_path else None
     return SubmissionResult(
-        batch.batch_id, ds.name, "", sha, batch.status, False,
+        batch.batch_id, ds.name, file_name or "", sha, batch.status, False,
         rows_received=batch.rows_received or 0, rows_loaded=batch.rows_loaded or 0,
         rows_quarantined=batch.rows_quarantined,
         message=f"already submitted as batch {batch.batch_id} ({batch.status}): nothing to do",
@@ -198,8 +329,9 @@ def _record_rejected(dsn, ds, sha, request, fields, exc: FileRejected) -> int:
 
 
 def _set_period(dsn: str, sd: SubmissionDataset, ds: RawDataset, batch_id: int) -> None:
-    """The dates the file covers, from its readable rows: the scope a later file for the
-    same municipality must cover to supersede it."""
+    """The dates the file covers, from its accepted rows (run after validation: a
+    quarantined row, e.g. a mistyped year, must not widen it): the scope a later file
+    for the same municipality must cover to supersede it."""
     start, end = sd.period
     iso = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
     with connect(dsn) as conn:
@@ -209,7 +341,11 @@ def _set_period(dsn: str, sd: SubmissionDataset, ds: RawDataset, batch_id: int) 
                        period_start = p.first_day, period_end = p.last_day
                    from (select min(case when {start} ~ {iso} then {start}::date end) as first_day,
                                 max(case when {end} ~ {iso} then {end}::date end) as last_day
-                         from {table} where _batch_id = {batch} and parse_error is null) as p
+                         from {table} as r
+                         where r._batch_id = {batch} and r.parse_error is null
+                           and not exists (select from quality.quarantine as q
+                                           where q.batch_id = r._batch_id
+                                             and q.row_number = r._row_number)) as p
                    where batch_id = {batch}"""
             ).format(
                 start=sql.Identifier(start),
@@ -221,24 +357,42 @@ def _set_period(dsn: str, sd: SubmissionDataset, ds: RawDataset, batch_id: int) 
         )
 
 
+# Same dataset and scope, both promoted, the newer one's period covering the older's.
+_SUPERSEDES = sql.SQL("""
+    old.source = new.source and old.dataset = new.dataset
+    and old.batch_id <> new.batch_id
+    and old.municipality is not distinct from new.municipality
+    and old.status in ('passed', 'warned', 'partial')
+    and new.status in ('passed', 'warned', 'partial')
+    and (old.received_at, old.batch_id) < (new.received_at, new.batch_id)
+    and old.period_start >= new.period_start and old.period_end <= new.period_end""")
+
+
 def _supersede(dsn: str, sd: SubmissionDataset, batch_id: int) -> list[int]:
     """A corrected file replaces the earlier ones for the same dataset and municipality
-    (or national body) whose period it covers; both stay in the ledger and raw."""
+    (or national body) whose period it covers; both stay in the ledger and raw.
+    "Earlier" is the order of arrival (received_at), not of processing: a file that
+    arrived before a correction already landed is superseded by it at once."""
     with connect(dsn) as conn:
         rows = conn.execute(
-            """update ops.batches as old set superseded_by = new.batch_id
-               from ops.batches as new
-               where new.batch_id = %(batch)s
-                 and old.source = new.source and old.dataset = new.dataset
-                 and old.batch_id < new.batch_id
-                 and old.municipality is not distinct from new.municipality
-                 and old.superseded_by is null
-                 and old.status in ('passed', 'warned', 'partial')
-                 and old.period_start >= new.period_start
-                 and old.period_end <= new.period_end
-               returning old.batch_id""",
+            sql.SQL(
+                """update ops.batches as old set superseded_by = new.batch_id
+                   from ops.batches as new
+                   where new.batch_id = %(batch)s and old.superseded_by is null and {}
+                   returning old.batch_id"""
+            ).format(_SUPERSEDES),
             {"batch": batch_id},
         ).fetchall()
+        conn.execute(
+            sql.SQL(
+                """update ops.batches as this set superseded_by = (
+                       select new.batch_id from ops.batches as new, ops.batches as old
+                       where old.batch_id = this.batch_id and new.superseded_by is null and {}
+                       order by new.received_at, new.batch_id limit 1)
+                   where this.batch_id = %(batch)s and this.superseded_by is null"""
+            ).format(_SUPERSEDES),
+            {"batch": batch_id},
+        )
     superseded = sorted(r[0] for r in rows)
     if superseded:
         log.info("%s batch %s supersedes %s", sd.raw.key, batch_id, superseded)
@@ -272,7 +426,6 @@ def _summary(r: SubmissionResult) -> str:
 def _write_report(dsn: str, ds: RawDataset, result: SubmissionResult, out_dir: Path) -> None:
     from ingest.submissions.report import write_report
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(result.file_name).stem[:80] or "file"
     # The file's hash too: batch ids of two warehouses (or a rebuilt one) can meet here.
     sha = (result.sha256 or "nohash")[:12]
@@ -285,27 +438,3 @@ def _write_report(dsn: str, ds: RawDataset, result: SubmissionResult, out_dir: P
             (str(html), result.batch_id),
         )
     result.report_html, result.report_csv = html, csv_path
-
-
-def _discard(dsn: str, ds: RawDataset, batch_id: int | None) -> None:
-    """Remove every trace of a dry run's batch."""
-    if batch_id is None:
-        return
-    with connect(dsn) as conn:
-        for table in ("quality.expectation_results", "quality.validation_runs",
-                      "quality.quarantine"):  # fmt: skip
-            conn.execute(
-                sql.SQL("delete from {} where batch_id = %s").format(
-                    sql.Identifier(*table.split("."))
-                ),
-                (batch_id,),
-            )
-        exists = conn.execute("select to_regclass(%s)", (ds.raw_table,)).fetchone()[0]
-        if exists:
-            conn.execute(
-                sql.SQL("delete from {} where _batch_id = %s").format(
-                    sql.Identifier("raw", ds.key)
-                ),
-                (batch_id,),
-            )
-        conn.execute("delete from ops.batches where batch_id = %s", (batch_id,))

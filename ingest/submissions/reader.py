@@ -564,7 +564,9 @@ def _pick_delimiter(line: str, dataset: SubmissionDataset) -> tuple[str, list[st
     if score == 0 or (len(cells) == 1 and len(dataset.columns) > 1):
         raise FileRejected(
             "delimiter",
-            f"no {dataset.name} column found in the first line {line.strip()[:80]!r}: "
+            # Never the line itself: a file that is no submission (a link to a
+            # system file, a key) must not reach the ledger or the report.
+            f"the first line is not a header: no {dataset.name} column found in it; "
             "separate the columns with a comma, semicolon, tab or vertical bar and keep the "
             "header row first",
         )

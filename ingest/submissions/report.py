@@ -25,7 +25,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from ingest.config import EXPECTATIONS_DIR, PROJECT_ROOT
+from ingest.config import EXPECTATIONS_DIR, PROJECT_ROOT, private_dir, private_opener
 from ingest.ledger import PROMOTED
 from ingest.quality import ROW_RULES, rule_name
 from ingest.submissions.datasets import (
@@ -36,6 +36,7 @@ from ingest.submissions.datasets import (
     TYPES,
     SubmissionDataset,
 )
+from ingest.submissions.suites import FORMULA_REGEX
 from ingest.submissions.templates import reference_text
 
 HTML_ROW_LIMIT = 1000
@@ -117,7 +118,7 @@ def describe(check: Check, ds: SubmissionDataset | None) -> str:
         return kw.get("label") or check.meta.get("why") or kw.get("condition") or "a row rule"
     if t == "expect_column_values_to_not_match_regex":
         regex = str(check.kwargs.get("regex", ""))
-        if regex.startswith("^[="):
+        if regex == FORMULA_REGEX:
             return f"{col} does not start like a spreadsheet formula"
         return f"{col} does not match {regex}"
     if t == "expect_table_row_count_to_be_between":
@@ -499,11 +500,11 @@ def write_report(
     ).fetchone()
     columns = _dataset_columns(conn, batch_id, ds)
 
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(html_path.parent)
+    private_dir(csv_path.parent)
     with (
-        html_path.open("w", encoding="utf-8", newline="\n") as out,
-        csv_path.open("w", encoding="utf-8-sig", newline="") as raw,
+        open(html_path, "w", encoding="utf-8", newline="\n", opener=private_opener) as out,
+        open(csv_path, "w", encoding="utf-8-sig", newline="", opener=private_opener) as raw,
     ):
         writer = csv.writer(raw)
         writer.writerow([FILE_ROW, "rules", "reasons", *columns])

@@ -50,6 +50,14 @@ NOT_IN_FUTURE = {
 }
 
 
+# The warehouse's figures start in 2010: an earlier date is a mistyped year, and left in
+# it would stretch the file's period over every earlier file of its scope.
+EARLIEST_DATE = "2010-01-01"
+# OWASP's CSV-injection prefixes: = + @ tab CR, and a minus that a spreadsheet would
+# evaluate (-cmd|..., -2+3, -A1); a plain negative number or a lone dash stays text.
+FORMULA_REGEX = r"^([=+@\t\r]|-\s*([^0-9.,\s]|[0-9.,]+\s*[-+*/^&=(<>]))"
+
+
 def _exp(kind: str, kwargs: dict, severity: str, why: str, fix: str | None = None) -> dict:
     meta = {"severity": severity, "why": why}
     if fix:
@@ -134,10 +142,10 @@ def _column_rules(d: SubmissionDataset) -> list[dict]:
             out.append(
                 _exp(
                     "expect_column_values_to_not_match_regex",
-                    col | {"regex": r"^[=+@\t\r]"},
+                    col | {"regex": FORMULA_REGEX},
                     "blocking",
-                    "a spreadsheet would run a text starting with = + @ as a formula",
-                    "remove the leading = + or @",
+                    "a spreadsheet would run a text starting with = + @ or - as a formula",
+                    "remove the leading = + @ or -",
                 )
             )
         out.append(
@@ -176,6 +184,17 @@ def _row_rules(d: SubmissionDataset) -> list[dict]:
                 f"format('{name} %s is in the future', {name})",
                 "blocking",
                 "figures describe what has happened",
+                f"check the year of {name}",
+            )
+        )
+    for name in dict.fromkeys((*NOT_IN_FUTURE[d.name], *d.period)):
+        out.append(
+            _condition(
+                f"{name} not before {EARLIEST_DATE[:4]}",
+                _when_readable(f"{name}::date >= date '{EARLIEST_DATE}'"),
+                f"format('{name} %s is before {EARLIEST_DATE[:4]}', {name})",
+                "blocking",
+                f"the warehouse's figures start in {EARLIEST_DATE[:4]}",
                 f"check the year of {name}",
             )
         )

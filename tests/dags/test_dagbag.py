@@ -113,4 +113,11 @@ def test_submissions_dag_updates_each_datasets_asset(dagbag):
     dag = dagbag.dags["ingest_submissions"]
     assert "submissions" in dag.tags
     outlets = {t.task_id: [o.name for o in t.outlets] for t in dag.tasks}
-    assert outlets == {f"submit_{name}": [ds.key] for name, ds in datasets("submissions").items()}
+    names = datasets("submissions")
+    assert outlets == {f"submit_{name}": [ds.key] for name, ds in names.items()} | {
+        f"check_{name}": [] for name in names
+    }
+    for name in names:  # the check runs whatever the submission did
+        check = dag.get_task(f"check_{name}")
+        assert check.upstream_task_ids == {f"submit_{name}"}
+        assert check.trigger_rule == "all_done"

@@ -93,14 +93,16 @@ def test_landing_zone_moves_files_by_outcome_and_publishes_reports(seeded, tmp_p
     uploading = root / "incoming" / "reception_capacity" / "national" / "big.csv.part"
     uploading.write_bytes(b"report_date\n")
 
-    done = process_dataset(seeded, "reception_capacity", root)
-    outcomes = {f.name: f for f in done}
+    run = process_dataset(seeded, "reception_capacity", root)
+    assert run.problems() == []
+    outcomes = {f.name: f for f in run.files}
     assert set(outcomes) == {"reception_capacity.xlsx", "capacity.csv", "empty.csv"}
     assert outcomes["reception_capacity.xlsx"].result.status == "passed"
     assert "/processed/reception_capacity/national/" in outcomes["reception_capacity.xlsx"].moved_to
     assert outcomes["empty.csv"].result.code == "empty_file"
     assert "/rejected/reception_capacity/national/" in outcomes["empty.csv"].moved_to
-    reason = root / "rejected" / "reception_capacity" / "MK99999" / "capacity.csv.reason.txt"
+    (reason,) = (root / "rejected" / "reception_capacity" / "MK99999").glob("*.reason.txt")
+    assert reason.name.endswith("-capacity.csv.reason.txt")
     assert "unknown municipality" in reason.read_text()
     # The upload still in progress waits; nothing else does.
     assert not list(pending(root, "reception_capacity"))
@@ -111,7 +113,7 @@ def test_landing_zone_moves_files_by_outcome_and_publishes_reports(seeded, tmp_p
 
     # Every drop again: the same files are logged no-ops.
     drop_examples(root)
-    again = process_dataset(seeded, "reception_capacity", root)
+    again = process_dataset(seeded, "reception_capacity", root).files
     assert [f.result.created for f in again] == [False]
     assert "duplicate" in again[0].moved_to
 

@@ -677,6 +677,28 @@ CASES: tuple[Case, ...] = (
          "passed", rows=3, municipality="MK00405",
          stored=((1, "report_date", "2025-03-29"), (1, "capacity_beds", "250"),
                  (3, "occupied_beds", "87"), (3, "file_row", "4"))),
+    # Issue 16 (security review): what a rejection may say, names, formulas, typo years.
+    Case("not_a_header", NA, "key.csv",
+         _data(b"SECRET-LINE-7f3a9 do not echo me\nsecond line\n"), "rejected", "delimiter",
+         reason="the first line is not a header"),
+    Case("control_characters_in_name", NA, "needs\n2025-03-31 INFO forged\x1b[0m.csv",
+         _data(csv_bytes([NA_HEAD, needs_row()])), "rejected", "file_name",
+         reason="control characters"),
+    Case("long_file_name", NA, "n" * 246 + ".csv", _data(csv_bytes([NA_HEAD, needs_row()])),
+         "passed", rows=1),
+    Case("minus_formula", FU, "minus_formula.csv",
+         _data(csv_bytes([FU_HEAD, funding_row(),
+                          funding_row("-2+3", source="donor"),
+                          funding_row("-cmd|' /C calc'!A0", source="un"),
+                          funding_row("- see the annex", source="state"),
+                          funding_row("-5 % cut in March", source="other")])),
+         "partial", rows=5, file_rows=(3, 4, 5), reason="as a formula",
+         municipality="MK00405"),
+    Case("mistyped_year", NA, "mistyped_year.csv",
+         _data(csv_bytes([NA_HEAD, needs_row(), needs_row(start="2000-03-01", sector="food"),
+                          needs_row(start="2099-03-01", end="2099-03-31", sector="health")])),
+         "partial", rows=3, file_rows=(3, 4), reason="is before 2010",
+         municipality="MK00405"),
 )  # fmt: skip
 
 BY_NAME = {case.name: case for case in CASES}

@@ -22,7 +22,7 @@ import pytest
 from psycopg import sql
 
 from ingest.submissions.datasets import DATASETS
-from ingest.submissions.pipeline import submit
+from ingest.submissions.pipeline import printable, submit
 from tests.submissions.corpus import BY_NAME, CASES, NA_HEAD, Case, csv_bytes, needs_row
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,7 +110,7 @@ def test_corpus_case(case: Case, warehouse_dsn, corpus_dir, tmp_path, monkeypatc
         ledger = _ledger(conn, result.batch_id)
         raw = _raw_rows(conn, case.dataset, result.batch_id)
         quarantined = _quarantine(conn, result.batch_id)
-    assert (ledger["file_name"], ledger["submitter"]) == (path.name, SUBMITTER)
+    assert (ledger["file_name"], ledger["submitter"]) == (printable(path.name), SUBMITTER)
     assert ledger["municipality"] == case.municipality
 
     if case.status == "rejected":
@@ -120,6 +120,8 @@ def test_corpus_case(case: Case, warehouse_dsn, corpus_dir, tmp_path, monkeypatc
         _assert_readable(ledger["error"], case.reason)
         assert (ledger["rows_received"], ledger["rows_loaded"]) == (None, None)
         assert raw == [] and quarantined == [], "a rejected file loaded rows"
+        # A rejection names the problem, never the file's content (issue 16).
+        assert "SECRET" not in f"{result.message} {ledger['error']}"
         if result.report_html is not None:
             assert result.report_html.exists()
         return
@@ -227,7 +229,7 @@ def test_a_dry_run_leaves_no_trace(warehouse_dsn, tmp_path):
 _CHILD = textwrap.dedent(
     """
     import json, sys
-    from ingest.submissions.pipeline import submit
+    from ingest.submissions.pipeline import printable, submit
 
     dsn, path, dataset, reports = sys.argv[1:]
     if path == "-":  # the baseline: the pipeline imported, nothing read
