@@ -105,8 +105,9 @@ def check_municipality(municipality: str | None) -> str | None:
     return municipality
 
 
-# Characters that would forge a log line or hide a name's real text (bidi overrides).
-_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+# Characters that would forge a log line or hide a name's real text (bidi overrides),
+# and bytes that are no text at all (undecodable, kept by Python as lone surrogates).
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
 
 def printable(name: str) -> str:

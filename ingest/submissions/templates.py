@@ -228,9 +228,11 @@ that says what to fix.
 
    for example `<landing>/incoming/registered_arrivals/MK00405/arrivals_2025-03.csv`.
 
-The same file sent twice is loaded once. To correct a file, send the corrected
-**whole** file for the same period: it replaces the earlier file for the same
-dataset, municipality (or national body) and period.
+The same file sent twice for the same municipality (or national body) is loaded
+once. To correct a file, send the corrected **whole** file for the same period: it
+replaces the earlier file for the same dataset, municipality (or national body) and
+period. Files count in the order they arrived, not by their names. A file name must
+not contain control characters; a link instead of a file is ignored.
 
 ## File rules
 

@@ -445,6 +445,14 @@ def test_a_file_name_with_control_characters_is_refused(dsn, root, caplog):
                    for r in caplog.records)  # fmt: skip
     assert _batches(dsn) == []
 
+    # Bytes that are no text in the file system's encoding: refused the same way.
+    folder = os.fsencode((root / "incoming" / NA / "MK00405").path)
+    with open(os.path.join(folder, b"needs\xff.csv"), "wb") as f:
+        f.write(_needs())
+    (item,) = process_dataset(dsn, NA, root).files
+    assert item.error is None and _local(item.moved_to).name.endswith("needs\\udcff.csv")
+    assert _batches(dsn) == []
+
 
 def test_state_and_reports_are_private(dsn, tmp_path):
     path = tmp_path / "needs.csv"
