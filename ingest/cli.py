@@ -21,7 +21,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     dsn, embedded = ensure_warehouse()
     applied = migrate(dsn)
     where = "embedded" if embedded else "WAREHOUSE_DSN"
-    print(f"warehouse ({where}): {dsn if embedded else redact(dsn)}")
+    # The password stays off the terminal (and out of logs): `mwh dsn` prints it.
+    print(f"warehouse ({where}): {redact(dsn)}  (with its password: mwh dsn)")
     if applied:
         print(f"applied migrations: {', '.join(applied)}")
     return 0

@@ -5,6 +5,11 @@ Everything about starting a private server lives here, so the binaries' origin
 swapped without touching the rest of the project. The server listens on
 127.0.0.1 on a free port, keeps its data in the project's git-ignored state
 folder, and keeps running after `mwh run` so that psql and BI tools can connect.
+
+No trust anywhere: TCP logins need a password (scram-sha-256), generated on first use
+into `passwords.json` (mode 0600) beside the data folder; the socket takes only the
+server's own system user (peer) and sits in a folder only that user can enter. A data
+folder initialised by an older version (trust) is converted on its next start.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import logging
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import stat
@@ -21,8 +27,10 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
+import psycopg.sql
 
 from ingest.config import state_dir
 
@@ -32,6 +40,13 @@ DBNAME = "warehouse"
 SUPERUSER = "postgres"
 # PostgreSQL refuses to run as root: as root the server runs as this system user.
 SYSTEM_USER = "mwh-postgres"
+# Who may connect how: the socket only as the server's own OS user, TCP with a password.
+PG_HBA = """\
+# Written by ingest/embedded.py on every start: no trust.
+local   all   all                  peer
+host    all   all   127.0.0.1/32   scram-sha-256
+host    all   all   ::1/128        scram-sha-256
+"""
 
 
 class EmbeddedServerError(RuntimeError):
@@ -82,11 +97,29 @@ class EmbeddedServer:
             return json.loads(self.state_file.read_text())
         return {}
 
-    def dsn(self, dbname: str = DBNAME) -> str:
+    @property
+    def password_file(self) -> Path:
+        return self.root / "passwords.json"
+
+    def password(self, role: str = SUPERUSER) -> str:
+        """`role`'s password, generated (and kept, mode 0600) on first use."""
+        saved = json.loads(self.password_file.read_text()) if self.password_file.exists() else {}
+        if role not in saved:
+            saved[role] = secrets.token_urlsafe(24)
+            self.root.mkdir(parents=True, exist_ok=True)
+            part = self.password_file.with_suffix(".part")
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump(saved, f, indent=2)
+            part.replace(self.password_file)
+        return saved[role]
+
+    def dsn(self, dbname: str = DBNAME, role: str = SUPERUSER) -> str:
         port = self._state().get("port")
         if not port:
             raise EmbeddedServerError("the embedded server was never started (run `mwh up`)")
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{dbname}"
+        secret = quote(self.password(role), safe="")
+        return f"postgresql://{role}:{secret}@127.0.0.1:{port}/{dbname}"
 
     # --- running as root --------------------------------------------------
     def _run_as(self) -> dict:
@@ -143,15 +176,10 @@ class EmbeddedServer:
         run_as = self._run_as()
         bindir = find_bindir()
         if not (self.pgdata / "PG_VERSION").exists():
-            self.pgdata.mkdir(parents=True, exist_ok=True)
-            self._chown(self.pgdata, run_as)
-            self.pgdata.chmod(0o700)
-            subprocess.run(
-                [str(bindir / "initdb"), "-D", str(self.pgdata), "-U", SUPERUSER,
-                 "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
-                check=True, capture_output=True, **run_as,
-            )  # fmt: skip
+            self._initdb(bindir, run_as)
         if self.is_running():
+            self._harden()
+            self._private_files(run_as)
             return self.dsn()
         state = self._state()
         port = state.get("port")
@@ -163,7 +191,11 @@ class EmbeddedServer:
         if not self.logfile.exists():
             self.logfile.touch()
         self._chown(self.logfile, run_as)
-        opts = f"-h 127.0.0.1 -p {port} -k {sockdir} -c fsync=off -c full_page_writes=off"
+        self._private_files(run_as)
+        opts = (
+            f"-h 127.0.0.1 -p {port} -k {sockdir} -c unix_socket_permissions=0700"
+            " -c fsync=off -c full_page_writes=off"
+        )
         res = subprocess.run(
             [str(bindir / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.pgdata),
              "-l", str(self.logfile), "-o", opts],
@@ -173,8 +205,62 @@ class EmbeddedServer:
             tail = self.logfile.read_text(errors="replace")[-2000:]
             raise EmbeddedServerError(f"embedded PostgreSQL failed to start:\n{res.stderr}\n{tail}")
         self.state_file.write_text(json.dumps({"port": port, "bindir": str(bindir)}))
+        self._harden()
         self._ensure_database()
         return self.dsn()
+
+    def _private_files(self, run_as: dict) -> None:
+        """The socket folder and the log for the server's user alone; the state folder
+        only traversable by it (when it is another user), not listable."""
+        (self.root / "socket").chmod(0o700)
+        self.logfile.chmod(0o600)
+        self.root.chmod(0o711 if run_as else 0o700)
+
+    def _initdb(self, bindir: Path, run_as: dict) -> None:
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        self._chown(self.pgdata, run_as)
+        self.pgdata.chmod(0o700)
+        # initdb reads the superuser's password from a file (as the server's user).
+        pwfile = self.root / ".pwfile"
+        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(self.password(SUPERUSER) + "\n")
+        self._chown(pwfile, run_as)
+        try:
+            subprocess.run(
+                [str(bindir / "initdb"), "-D", str(self.pgdata), "-U", SUPERUSER,
+                 f"--pwfile={pwfile}", "--auth-local=peer", "--auth-host=scram-sha-256",
+                 "--encoding=UTF8", "--locale=C.UTF-8"],
+                check=True, capture_output=True, **run_as,
+            )  # fmt: skip
+        finally:
+            pwfile.unlink(missing_ok=True)
+        self._write_hba(run_as)
+
+    def _write_hba(self, run_as: dict) -> None:
+        hba = self.pgdata / "pg_hba.conf"
+        hba.write_text(PG_HBA)
+        self._chown(hba, run_as)
+        hba.chmod(0o600)
+
+    def _harden(self) -> None:
+        """Convert a server initialised with trust (older versions of this module): set
+        the superuser's password while trust still lets us in, then require it."""
+        hba = self.pgdata / "pg_hba.conf"
+        if hba.read_text() == PG_HBA:
+            return
+        port = self._state()["port"]
+        with psycopg.connect(
+            f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres", autocommit=True
+        ) as conn:
+            conn.execute(
+                psycopg.sql.SQL("alter role {} password {}").format(
+                    psycopg.sql.Identifier(SUPERUSER), psycopg.sql.Literal(self.password())
+                )
+            )
+            self._write_hba(self._run_as())
+            conn.execute("select pg_reload_conf()")
+        log.info("embedded PostgreSQL: trust replaced by passwords (%s)", self.password_file)
 
     def _ensure_database(self) -> None:
         deadline = time.monotonic() + 30

@@ -56,7 +56,8 @@ def print_summary(dsn: str, *, embedded: bool, seconds: float | None = None) -> 
     if seconds is not None:
         print(f"Finished in {seconds:.0f}s.")
     print("\nWarehouse connection string (psql, BI tools):")
-    print(f"  {dsn if embedded else redact(dsn)}")
+    print(f"  {redact(dsn)}")
+    print("  (with its password: .venv/bin/mwh dsn)")
     if embedded:
         print("The embedded PostgreSQL keeps running; stop it with `make stop`.")
 

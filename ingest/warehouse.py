@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from ingest.config import MIGRATIONS_DIR
 
@@ -113,8 +114,8 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
             done = dict(conn.execute("select version, checksum from ops.schema_migrations"))
             for path in migration_files(directory):
                 version = path.stem
-                sql = path.read_text()
-                checksum = hashlib.sha256(sql.encode()).hexdigest()
+                script = path.read_text()
+                checksum = hashlib.sha256(script.encode()).hexdigest()
                 if version in done:
                     if done[version] != checksum:
                         raise RuntimeError(
@@ -123,7 +124,7 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
                         )
                     continue
                 with conn.transaction():
-                    conn.execute(sql)
+                    conn.execute(script)
                     conn.execute(
                         "insert into ops.schema_migrations (version, checksum) values (%s, %s)",
                         (version, checksum),
@@ -131,11 +132,29 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
                 log.info("applied migration %s", path.name)
                 applied_now.append(version)
             ensure_raw_tables(conn)
+            restrict_database(conn)
             conn.commit()
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
             conn.commit()
     return applied_now
+
+
+def restrict_database(conn: psycopg.Connection) -> None:
+    """PUBLIC may neither connect to the warehouse nor create temporary tables in it;
+    the pipeline's and the readers' roles may. (CREATE DATABASE ... TEMPLATE does not
+    copy a database's ACL, so this runs on every migrate, not once as a migration.)"""
+    db = sql.Identifier(conn.info.dbname)
+    conn.execute(sql.SQL("revoke connect, temporary on database {} from public").format(db))
+    conn.execute(
+        sql.SQL("grant connect on database {} to loader, transformer, analyst, bi_reader").format(
+            db
+        )
+    )
+    # dbt's incremental models and GX stage in temporary tables; analysts may too.
+    conn.execute(
+        sql.SQL("grant temporary on database {} to loader, transformer, analyst").format(db)
+    )
 
 
 def ensure_raw_tables(conn: psycopg.Connection) -> None:

@@ -6,10 +6,14 @@ normal user on a laptop: the same code path copes with both.
 
 from __future__ import annotations
 
+import stat
+import subprocess
+
 import psycopg
 import pytest
 
 from ingest.embedded import EmbeddedServer, find_bindir
+from ingest.warehouse import migrate
 
 
 @pytest.fixture
@@ -39,3 +43,59 @@ def test_start_reuse_stop(server):
     assert server.start().rsplit(":", 1)[0] == dsn.rsplit(":", 1)[0]
     with psycopg.connect(server.dsn()) as conn:
         assert conn.execute("select current_database()").fetchone()[0] == "warehouse"
+
+
+def _refused(dsn: str) -> str:
+    with pytest.raises(psycopg.OperationalError) as exc:
+        psycopg.connect(dsn, connect_timeout=5).close()
+    return str(exc.value)
+
+
+def _public_privileges(dsn: str) -> tuple[bool, bool]:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(
+            """select has_database_privilege('public', current_database(), 'connect'),
+                      has_database_privilege('public', current_database(), 'temporary')"""
+        ).fetchone()
+
+
+def test_no_trust_passwords_private_socket(server):
+    dsn = server.start()
+    port = dsn.rsplit(":", 1)[1].split("/")[0]
+    wrong = f"postgresql://postgres:wrong@127.0.0.1:{port}/warehouse"
+    assert "password authentication failed" in _refused(wrong)
+    assert _refused(f"postgresql://postgres@127.0.0.1:{port}/warehouse")  # no password
+    with psycopg.connect(dsn) as conn:
+        rules = conn.execute(
+            "select type, auth_method from pg_hba_file_rules order by line_number"
+        ).fetchall()
+        assert conn.execute("show unix_socket_permissions").fetchone() == ("0700",)
+    assert rules and all(method in ("peer", "scram-sha-256") for _, method in rules), rules
+    assert stat.S_IMODE(server.password_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((server.root / "socket").stat().st_mode) == 0o700
+    assert stat.S_IMODE(server.logfile.stat().st_mode) == 0o600
+    assert stat.S_IMODE(server.root.stat().st_mode) & 0o077 in (0, 0o011)
+    assert server.password() in server.password_file.read_text()
+    # Migrating the warehouse takes CONNECT and TEMP from PUBLIC.
+    assert _public_privileges(dsn) == (True, True)
+    migrate(dsn)
+    assert _public_privileges(dsn) == (False, False)
+
+
+def test_a_trust_server_of_an_older_version_is_converted(server):
+    """A data folder initialised with trust gets the password and the rules on start."""
+    run_as = server._run_as()
+    server.pgdata.mkdir(parents=True)
+    server._chown(server.pgdata, run_as)
+    server.pgdata.chmod(0o700)
+    subprocess.run(
+        [str(find_bindir() / "initdb"), "-D", str(server.pgdata), "-U", "postgres",
+         "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
+        check=True, capture_output=True, **run_as,
+    )  # fmt: skip
+    assert not server.password_file.exists()
+    dsn = server.start()
+    port = dsn.rsplit(":", 1)[1].split("/")[0]
+    assert _refused(f"postgresql://postgres@127.0.0.1:{port}/warehouse")
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("select current_database()").fetchone() == ("warehouse",)
