@@ -397,6 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--repeat", type=int, default=1, help="timed pairs (medians are reported)")
     bt.add_argument("--database", default="mwh_bench_transform", help="scratch database prefix")
     bt.set_defaults(func=cmd_bench_transform)
+    from ingest.users import register as register_users
+
+    register_users(sub)
     from ingest.submissions.datasets import DATASETS
 
     su = sub.add_parser("submit", help="validate and land a municipality's or ministry's file")

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import pwd
+import re
 import secrets
 import shutil
 import socket
@@ -47,6 +48,23 @@ local   all   all                  peer
 host    all   all   127.0.0.1/32   scram-sha-256
 host    all   all   ::1/128        scram-sha-256
 """
+# With MWH_LISTEN beyond the loopback (a BI tool in Docker, another machine).
+PG_HBA_REMOTE = """\
+host    all   all   0.0.0.0/0      scram-sha-256
+host    all   all   ::/0           scram-sha-256
+"""
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def listen_addresses() -> str:
+    """MWH_LISTEN: the addresses the server listens on, comma-separated (0.0.0.0: all
+    IPv4 interfaces); default the loopback only."""
+    return os.environ.get("MWH_LISTEN", "").replace(" ", "") or "127.0.0.1"
+
+
+def pg_hba(listen: str) -> str:
+    remote = any(a not in LOOPBACK for a in listen.split(","))
+    return PG_HBA + (PG_HBA_REMOTE if remote else "")
 
 
 class EmbeddedServerError(RuntimeError):
@@ -178,6 +196,10 @@ class EmbeddedServer:
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb(bindir, run_as)
         if self.is_running():
+            if self._state().get("listen", "127.0.0.1") != listen_addresses():
+                log.warning("the embedded server listens on %s, not MWH_LISTEN=%s: restart "
+                            "it (mwh stop; mwh up)", self._state().get("listen"),
+                            listen_addresses())  # fmt: skip
             self._harden()
             self._private_files(run_as)
             return self.dsn()
@@ -192,8 +214,11 @@ class EmbeddedServer:
             self.logfile.touch()
         self._chown(self.logfile, run_as)
         self._private_files(run_as)
+        listen = listen_addresses()
+        if not all(a.replace(".", "").replace(":", "").isalnum() for a in listen.split(",")):
+            raise EmbeddedServerError(f"MWH_LISTEN={listen!r}: addresses, comma-separated")
         opts = (
-            f"-h 127.0.0.1 -p {port} -k {sockdir} -c unix_socket_permissions=0700"
+            f"-h {listen} -p {port} -k {sockdir} -c unix_socket_permissions=0700"
             " -c fsync=off -c full_page_writes=off"
         )
         res = subprocess.run(
@@ -204,7 +229,9 @@ class EmbeddedServer:
         if res.returncode != 0:
             tail = self.logfile.read_text(errors="replace")[-2000:]
             raise EmbeddedServerError(f"embedded PostgreSQL failed to start:\n{res.stderr}\n{tail}")
-        self.state_file.write_text(json.dumps({"port": port, "bindir": str(bindir)}))
+        self.state_file.write_text(
+            json.dumps({"port": port, "bindir": str(bindir), "listen": listen})
+        )
         self._harden()
         self._ensure_database()
         return self.dsn()
@@ -239,28 +266,32 @@ class EmbeddedServer:
 
     def _write_hba(self, run_as: dict) -> None:
         hba = self.pgdata / "pg_hba.conf"
-        hba.write_text(PG_HBA)
+        hba.write_text(pg_hba(self._state().get("listen") or listen_addresses()))
         self._chown(hba, run_as)
         hba.chmod(0o600)
 
     def _harden(self) -> None:
-        """Convert a server initialised with trust (older versions of this module): set
-        the superuser's password while trust still lets us in, then require it."""
+        """Bring the connection rules up to date: convert a server initialised with
+        trust (older versions of this module) by setting the superuser's password while
+        trust still lets us in, then requiring it; follow a changed MWH_LISTEN."""
         hba = self.pgdata / "pg_hba.conf"
-        if hba.read_text() == PG_HBA:
+        text = hba.read_text()
+        if text == pg_hba(self._state().get("listen") or listen_addresses()):
             return
+        legacy = re.search(r"^\s*(local|host)\b.*\btrust\s*$", text, re.MULTILINE)
         port = self._state()["port"]
-        with psycopg.connect(
-            f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres", autocommit=True
-        ) as conn:
-            conn.execute(
-                psycopg.sql.SQL("alter role {} password {}").format(
-                    psycopg.sql.Identifier(SUPERUSER), psycopg.sql.Literal(self.password())
+        dsn = f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres"
+        with psycopg.connect(dsn if legacy else self.dsn("postgres"), autocommit=True) as conn:
+            if legacy:
+                conn.execute(
+                    psycopg.sql.SQL("alter role {} password {}").format(
+                        psycopg.sql.Identifier(SUPERUSER), psycopg.sql.Literal(self.password())
+                    )
                 )
-            )
+                log.info("embedded PostgreSQL: trust replaced by passwords (%s)",
+                         self.password_file)  # fmt: skip
             self._write_hba(self._run_as())
             conn.execute("select pg_reload_conf()")
-        log.info("embedded PostgreSQL: trust replaced by passwords (%s)", self.password_file)
 
     def _ensure_database(self) -> None:
         deadline = time.monotonic() + 30

@@ -55,11 +55,19 @@ def print_summary(dsn: str, *, embedded: bool, seconds: float | None = None) -> 
         print(f"  {schema}.{name} ({kind}): {n} rows")
     if seconds is not None:
         print(f"Finished in {seconds:.0f}s.")
-    print("\nWarehouse connection string (psql, BI tools):")
-    print(f"  {redact(dsn)}")
-    print("  (with its password: .venv/bin/mwh dsn)")
+    print("\nWarehouse connection string for BI tools (reads the published marts):")
+    print(f"  {bi_login(dsn) if embedded else 'make one: .venv/bin/mwh users add NAME --kind bi'}")
+    print(f"The pipeline's own (superuser): {redact(dsn)}; with its password: .venv/bin/mwh dsn")
     if embedded:
         print("The embedded PostgreSQL keeps running; stop it with `make stop`.")
+
+
+def bi_login(dsn: str) -> str:
+    """The embedded server's BI login (its password kept with the server's)."""
+    from ingest.embedded import default_server
+    from ingest.users import DEMO_BI_LOGIN, ensure_demo_bi_login
+
+    return ensure_demo_bi_login(dsn, default_server().password(DEMO_BI_LOGIN))
 
 
 def print_quality(dsn: str, *, indent: str = "") -> None:

@@ -99,3 +99,15 @@ def test_a_trust_server_of_an_older_version_is_converted(server):
     assert _refused(f"postgresql://postgres@127.0.0.1:{port}/warehouse")
     with psycopg.connect(dsn) as conn:
         assert conn.execute("select current_database()").fetchone() == ("warehouse",)
+
+
+def test_mwh_listen_opens_tcp_beyond_the_loopback_with_passwords_only(server, monkeypatch):
+    monkeypatch.setenv("MWH_LISTEN", "0.0.0.0")
+    dsn = server.start()
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("show listen_addresses").fetchone() == ("0.0.0.0",)
+        rules = conn.execute(
+            "select address, auth_method from pg_hba_file_rules where type = 'host'"
+        ).fetchall()
+    assert ("0.0.0.0", "scram-sha-256") in rules
+    assert all(method == "scram-sha-256" for _, method in rules), rules
