@@ -414,13 +414,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Reports, payloads, logs and the embedded server's files are this user's alone.
-    os.umask(0o077)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    # Reports, payloads, logs and the embedded server's files are this user's alone
+    # (restored on return: a caller's own files, e.g. a test session's, keep theirs).
+    umask = os.umask(0o077)
+    try:
+        return args.func(args)
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

@@ -84,8 +84,9 @@ def test_no_trust_passwords_private_socket(server):
 
 def test_a_trust_server_of_an_older_version_is_converted(server):
     """A data folder initialised with trust gets the password and the rules on start."""
+    server.root.mkdir(parents=True)  # first, as start() does: the server's user walks it
     run_as = server._run_as()
-    server.pgdata.mkdir(parents=True)
+    server.pgdata.mkdir()
     server._chown(server.pgdata, run_as)
     server.pgdata.chmod(0o700)
     subprocess.run(

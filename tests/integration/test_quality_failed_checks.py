@@ -1,6 +1,6 @@
 """mart_quality_failed_checks against a real PostgreSQL: submitted files validated by
-the real gate, the mart built by dbt (its tests too), read as bi_reader: the failed checks with their
-counts, no row values, nothing of superseded files."""
+the real gate, the mart built by dbt (its tests too), read as bi_reader: the failed
+checks with their counts, no row values, nothing of superseded files."""
 
 from __future__ import annotations
 
