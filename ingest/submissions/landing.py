@@ -28,7 +28,7 @@ import psycopg
 from ingest import ledger
 from ingest.config import state_dir
 from ingest.submissions.datasets import DATASETS, get
-from ingest.submissions.landing_files import Waiting, private_copy, waiting
+from ingest.submissions.landing_files import Waiting, private_copy, waiting, writable_folder
 from ingest.submissions.pipeline import (
     SubmissionResult,
     check_municipality,
@@ -149,7 +149,7 @@ def _process(dsn: str, root, dataset: str, w: Waiting) -> LandedFile:
         _publish_reports(root, dataset, w.scope, result)
         outcome = "processed" if result.accepted else "rejected"
         prefix = f"{result.batch_id}-" if result.created else f"{result.batch_id}-duplicate-"
-        item.moved_to = _move(w.path, root / outcome / dataset / w.scope, prefix, w.name)
+        item.moved_to = _move(root, w.path, root / outcome / dataset / w.scope, prefix, w.name)
         _forget_attempts(dsn, w, dataset)
         log.info("%s -> %s: %s", label, outcome, result.message)
     except psycopg.OperationalError:
@@ -171,8 +171,8 @@ def _reject(root, w: Waiting, item: LandedFile, reason: str) -> LandedFile:
     """Move a file nobody could submit to rejected/ with a reason beside it."""
     folder = root / "rejected" / item.dataset / printable(w.scope)
     stamp = f"{w.arrived:%Y%m%dT%H%M%SZ}-"
-    item.moved_to = _move(w.path, folder, stamp, printable(w.name))
-    _write_text(folder / f"{Path(item.moved_to).name}.reason.txt", reason)
+    item.moved_to = _move(root, w.path, folder, stamp, printable(w.name))
+    (folder / f"{Path(item.moved_to).name}.reason.txt").write_text(f"{reason}\n")
     log.error("%s/%s/%r: %s", item.dataset, w.scope, w.name, reason)
     return item
 
@@ -182,9 +182,8 @@ def _publish_reports(root, dataset: str, scope: str, result: SubmissionResult) -
     per scope, so a report never crosses into another scope's folder)."""
     for report in (result.report_html, result.report_csv):
         if report and Path(report).exists():
-            target = root / "reports" / dataset / scope / Path(report).name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(Path(report).read_bytes())
+            folder = writable_folder(root, root / "reports" / dataset / scope)
+            (folder / Path(report).name).write_bytes(Path(report).read_bytes())
 
 
 def _scope_of(dsn: str, batch_id: int) -> str:
@@ -227,10 +226,10 @@ def fit_name(prefix: str, name: str, limit: int = _NAME_MAX) -> str:
     return f"{prefix}{stem}{suffix}"
 
 
-def _move(src, folder, prefix: str, name: str) -> str:
+def _move(root, src, folder, prefix: str, name: str) -> str:
     """Move `src` into `folder` as `prefix + name` (shortened to fit), numbered if that
     name is taken: a rejected file never overwrites another."""
-    folder.mkdir(parents=True, exist_ok=True)
+    writable_folder(root, folder)
     target = folder / fit_name(prefix, name)
     n = 1
     while target.exists():
@@ -238,11 +237,6 @@ def _move(src, folder, prefix: str, name: str) -> str:
         target = folder / fit_name(f"{prefix}{n}-", name)
     src.move(target)
     return str(target)
-
-
-def _write_text(path, text: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{text}\n")
 
 
 # The example files `mwh run` drops, as the stewards who would send them: a

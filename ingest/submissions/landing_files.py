@@ -9,7 +9,10 @@ it, and the worker can read far more than the landing zone. So:
 * a key of an object store (`s3://...`) must name a child of the landing root: no
   `.`, `..` or empty component;
 * what is parsed is a private copy made from that descriptor, so the file cannot
-  change between the checks and the parse.
+  change between the checks and the parse;
+* the folders the worker writes to (processed/, rejected/, reports/) are made and
+  checked the same way, so a link planted there cannot send a report or a moved file
+  out of the landing zone.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +87,29 @@ def _open_nofollow(root, path, *, directory: bool = False) -> int:
     except OSError as exc:
         os.close(fd)
         raise UnsafePath(f"{path.path!r}: {exc.strerror}") from None
+
+
+def writable_folder(root, folder):
+    """`folder` (under the root), created if missing, none of its components a link;
+    UnsafePath otherwise. Returns `folder`."""
+    if not is_local(folder):
+        _parts(root, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    fd = os.open(root.path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in _parts(root, folder):
+            with suppress(FileExistsError):
+                os.mkdir(part, 0o777, dir_fd=fd)
+            try:
+                child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                raise UnsafePath(f"{folder.path!r}: {part!r}: {exc.strerror}") from None
+            os.close(fd)
+            fd = child
+    finally:
+        os.close(fd)
+    return folder
 
 
 def _children(root, folder) -> Iterator[tuple[object, bool, float]]:

@@ -127,6 +127,21 @@ def test_links_are_never_followed_nor_moved(dsn, root, tmp_path):
         pass
 
 
+def test_links_planted_where_the_worker_writes_send_nothing_out(dsn, root, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    landing = Path(root.path)
+    for folder in ("reports", "processed"):
+        (landing / folder / NA).mkdir(parents=True)
+        (landing / folder / NA / "MK00405").symlink_to(outside)
+    _drop(root, "MK00405", "needs.csv", _needs())
+    run = process_dataset(dsn, NA, root)
+    (item,) = run.files
+    assert "UnsafePath" in item.error and item.moved_to is None
+    assert list(outside.iterdir()) == []
+    assert (landing / "incoming" / NA / "MK00405" / "needs.csv").exists()
+
+
 def test_a_rejection_never_echoes_the_file(dsn, tmp_path):
     path = tmp_path / "needs.csv"
     path.write_text("SECRET-LINE-7f3a9 is not a header\nroot:x:0:0\n")
