@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 from ingest import ledger
 from ingest.config import state_dir
@@ -27,6 +26,7 @@ from ingest.loader import LoadResult, load_batch
 from ingest.quality import load_suite_config, seed_values, validate_batch
 from ingest.submissions.datasets import SOURCE, SubmissionDataset, get
 from ingest.submissions.reader import FileRejected, Limits, ParsedFile, open_submission
+from ingest.submissions.supersession import scope_lock, set_period, supersede
 from ingest.warehouse import connect, rolled_back
 
 log = logging.getLogger(__name__)
@@ -125,22 +125,6 @@ def check_file_name(name: str) -> None:
             "the file name contains control characters: rename the file with letters, "
             "digits, spaces, dots, dashes or underscores",
         )
-
-
-@contextmanager
-def scope_lock(dsn: str, dataset: str, municipality: str | None) -> Iterator[None]:
-    """One submission at a time per dataset and scope (municipality or national), from
-    the ledger check to the supersession: `mwh submit` and the landing DAG cannot both
-    keep their file active. A session lock: a killed process releases it."""
-    scope = f"{dataset}/{municipality or 'national'}"
-    with connect(dsn, autocommit=True) as conn:
-        conn.execute("select pg_advisory_lock(hashtext('mwh submission'), hashtext(%s))", (scope,))
-        try:
-            yield
-        finally:
-            conn.execute(
-                "select pg_advisory_unlock(hashtext('mwh submission'), hashtext(%s))", (scope,)
-            )
 
 
 def submit(
@@ -286,7 +270,7 @@ def _finish(dsn: str, job: _Job, result: SubmissionResult) -> None:
     """Validate a loaded batch, then take its period from the rows that passed and
     supersede the files it corrects."""
     outcome = validate_batch(dsn, job.ds, result.batch_id)
-    _set_period(dsn, job.sd, job.ds, result.batch_id)
+    set_period(dsn, job.sd, job.ds, result.batch_id)
     with connect(dsn) as conn:
         received = ledger.get(conn, result.batch_id).rows_received or 0
     result.status = outcome.status
@@ -296,7 +280,7 @@ def _finish(dsn: str, job: _Job, result: SubmissionResult) -> None:
     result.reasons = _top_reasons(dsn, result.batch_id)
     result.message = _summary(result)
     if not job.dry_run and result.accepted:
-        result.superseded = _supersede(dsn, job.sd, result.batch_id)
+        result.superseded = supersede(dsn, job.sd, result.batch_id)
 
 
 def _seen_before(dsn: str, ds: RawDataset, sha: str, fields: dict) -> SubmissionResult | None:
@@ -327,77 +311,6 @@ def _record_rejected(dsn, ds, sha, request, fields, exc: FileRejected) -> int:
             conn, ds, sha256=sha, request=request, file=fields, status="rejected",
             error=f"{exc.code}: {exc.message}"[:4000],
         )  # fmt: skip
-
-
-def _set_period(dsn: str, sd: SubmissionDataset, ds: RawDataset, batch_id: int) -> None:
-    """The dates the file covers, from its accepted rows (run after validation: a
-    quarantined row, e.g. a mistyped year, must not widen it): the scope a later file
-    for the same municipality must cover to supersede it."""
-    start, end = sd.period
-    iso = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-    with connect(dsn) as conn:
-        conn.execute(
-            sql.SQL(
-                """update ops.batches set
-                       period_start = p.first_day, period_end = p.last_day
-                   from (select min(case when {start} ~ {iso} then {start}::date end) as first_day,
-                                max(case when {end} ~ {iso} then {end}::date end) as last_day
-                         from {table} as r
-                         where r._batch_id = {batch} and r.parse_error is null
-                           and not exists (select from quality.quarantine as q
-                                           where q.batch_id = r._batch_id
-                                             and q.row_number = r._row_number)) as p
-                   where batch_id = {batch}"""
-            ).format(
-                start=sql.Identifier(start),
-                end=sql.Identifier(end),
-                iso=sql.Literal(iso),
-                table=sql.Identifier("raw", ds.key),
-                batch=sql.Literal(batch_id),
-            )  # fmt: skip
-        )
-
-
-# Same dataset and scope, both promoted, the newer one's period covering the older's.
-_SUPERSEDES = sql.SQL("""
-    old.source = new.source and old.dataset = new.dataset
-    and old.batch_id <> new.batch_id
-    and old.municipality is not distinct from new.municipality
-    and old.status in ('passed', 'warned', 'partial')
-    and new.status in ('passed', 'warned', 'partial')
-    and (old.received_at, old.batch_id) < (new.received_at, new.batch_id)
-    and old.period_start >= new.period_start and old.period_end <= new.period_end""")
-
-
-def _supersede(dsn: str, sd: SubmissionDataset, batch_id: int) -> list[int]:
-    """A corrected file replaces the earlier ones for the same dataset and municipality
-    (or national body) whose period it covers; both stay in the ledger and raw.
-    "Earlier" is the order of arrival (received_at), not of processing: a file that
-    arrived before a correction already landed is superseded by it at once."""
-    with connect(dsn) as conn:
-        rows = conn.execute(
-            sql.SQL(
-                """update ops.batches as old set superseded_by = new.batch_id
-                   from ops.batches as new
-                   where new.batch_id = %(batch)s and old.superseded_by is null and {}
-                   returning old.batch_id"""
-            ).format(_SUPERSEDES),
-            {"batch": batch_id},
-        ).fetchall()
-        conn.execute(
-            sql.SQL(
-                """update ops.batches as this set superseded_by = (
-                       select new.batch_id from ops.batches as new, ops.batches as old
-                       where old.batch_id = this.batch_id and new.superseded_by is null and {}
-                       order by new.received_at, new.batch_id limit 1)
-                   where this.batch_id = %(batch)s and this.superseded_by is null"""
-            ).format(_SUPERSEDES),
-            {"batch": batch_id},
-        )
-    superseded = sorted(r[0] for r in rows)
-    if superseded:
-        log.info("%s batch %s supersedes %s", sd.raw.key, batch_id, superseded)
-    return superseded
 
 
 def _top_reasons(dsn: str, batch_id: int, limit: int = 5) -> list[str]:
