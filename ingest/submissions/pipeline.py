@@ -254,9 +254,17 @@ def resume_unfinished(
                 seen = _seen_before(dsn, sd.raw, sha, fields)
                 if seen is None or seen.batch_id != batch_id or seen.report_html:
                     continue  # finished meanwhile
-                job = _Job(sd, sd.raw, Path(seen.file_name or f"batch-{batch_id}"),
-                           municipality, {}, report_dir or default_report_dir() / sd.name,
-                           Limits.from_env(), None, False)  # fmt: skip
+                job = _Job(
+                    sd=sd,
+                    ds=sd.raw,
+                    path=Path(seen.file_name or f"batch-{batch_id}"),
+                    municipality=municipality,
+                    fields={},
+                    out_dir=report_dir or default_report_dir() / sd.name,
+                    limits=Limits.from_env(),
+                    encoding=None,
+                    dry_run=False,
+                )
                 done.append(_resume(dsn, job, seen))
         except psycopg.OperationalError:
             raise  # the warehouse is unreachable: no batch's fault
