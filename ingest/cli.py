@@ -242,57 +242,6 @@ def cmd_quality(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    """`bench validate`: the quality gate against one hand-written SQL pass, as one JSON
-    object on stdout (progress on stderr)."""
-    import json
-
-    from ingest.bench import bench_validate
-    from ingest.runtime import ensure_warehouse
-
-    try:
-        report = bench_validate(
-            ensure_warehouse()[0], args.rows, args.table_rows, args.repeat, database=args.database
-        )
-    except ValueError as exc:
-        print(f"mwh bench validate: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(report))
-    return 0
-
-
-def cmd_bench_ingest(args: argparse.Namespace) -> int:
-    """`bench ingest`: our load path against `psql \\copy` of the same rows, one JSON object."""
-    import json
-
-    from ingest.bench_ingest import bench_ingest
-    from ingest.runtime import ensure_warehouse
-
-    try:
-        report = bench_ingest(ensure_warehouse()[0], args.rows, args.repeat, database=args.database)
-    except ValueError as exc:
-        print(f"mwh bench ingest: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(report))
-    return 0
-
-
-def cmd_bench_transform(args: argparse.Namespace) -> int:
-    """`bench transform`: the transform DAG against a plain `dbt build`, one JSON object."""
-    import json
-
-    from ingest.bench_transform import bench_transform
-    from ingest.runtime import StepFailed, ensure_warehouse
-
-    try:
-        report = bench_transform(ensure_warehouse()[0], args.repeat, database=args.database)
-    except (ValueError, StepFailed) as exc:
-        print(f"mwh bench transform: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(report))
-    return 0
-
-
 def cmd_submit(args: argparse.Namespace) -> int:
     """Validate (and unless --dry-run, land) one submitted file; non-zero when refused."""
     from ingest.runtime import ensure_warehouse
@@ -327,24 +276,6 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return 0 if r.accepted else 1
 
 
-def cmd_bench_submit(args: argparse.Namespace) -> int:
-    """`bench submit`: a submitted file's load path against `psql \\copy`, one JSON object."""
-    import json
-
-    from ingest.runtime import ensure_warehouse
-    from ingest.submissions.bench import bench_submit
-
-    try:
-        report = bench_submit(
-            ensure_warehouse()[0], args.rows, args.repeat, fmt=args.format, database=args.database
-        )
-    except ValueError as exc:
-        print(f"mwh bench submit: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(report))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mwh", description="Migration data warehouse")
     sub = p.add_subparsers(dest="command", required=True)
@@ -374,29 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--out", required=True)
     pa.add_argument("--measure", help="override the measure name (default: the dataset code)")
     pa.set_defaults(func=cmd_parse)
-    b = sub.add_parser("bench", help="benchmarks, in scratch databases on the warehouse server")
-    bench = b.add_subparsers(dest="bench", required=True)
-    bv = bench.add_parser("validate", help="the quality gate against one hand-written SQL pass")
-    bv.add_argument("--rows", type=int, required=True, help="rows in the validated batch")
-    bv.add_argument("--table-rows", type=int, help="rows in its table (other batches first)")
-    bv.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
-    bv.add_argument("--database", default="mwh_bench", help="scratch database, dropped first")
-    bv.set_defaults(func=cmd_bench)
-    bi = bench.add_parser("ingest", help="our loader against psql \\copy of the same rows")
-    bi.add_argument("--rows", type=int, required=True, help="observations in the payload")
-    bi.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
-    bi.add_argument("--database", default="mwh_bench_ingest", help="scratch database")
-    bi.set_defaults(func=cmd_bench_ingest)
-    bs = bench.add_parser("submit", help="a submitted file's load path against psql \\copy")
-    bs.add_argument("--rows", type=int, required=True, help="rows in the submitted file")
-    bs.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    bs.add_argument("--repeat", type=int, default=3, help="timed runs (medians are reported)")
-    bs.add_argument("--database", default="mwh_bench_submit", help="scratch database")
-    bs.set_defaults(func=cmd_bench_submit)
-    bt = bench.add_parser("transform", help="the transform DAG against a plain dbt build")
-    bt.add_argument("--repeat", type=int, default=1, help="timed pairs (medians are reported)")
-    bt.add_argument("--database", default="mwh_bench_transform", help="scratch database prefix")
-    bt.set_defaults(func=cmd_bench_transform)
+    from ingest.bench_cli import register as register_bench
+
+    register_bench(sub)
     from ingest.users import register as register_users
 
     register_users(sub)
