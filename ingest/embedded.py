@@ -31,9 +31,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
-import psycopg.sql
 
-from ingest.config import state_dir
+from ingest.config import private_opener, state_dir
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +125,7 @@ class EmbeddedServer:
             saved[role] = secrets.token_urlsafe(24)
             self.root.mkdir(parents=True, exist_ok=True)
             part = self.password_file.with_suffix(".part")
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as f:
+            with open(part, "w", opener=private_opener) as f:
                 json.dump(saved, f, indent=2)
             part.replace(self.password_file)
         return saved[role]
@@ -249,8 +247,7 @@ class EmbeddedServer:
         self.pgdata.chmod(0o700)
         # initdb reads the superuser's password from a file (as the server's user).
         pwfile = self.root / ".pwfile"
-        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
+        with open(pwfile, "w", opener=private_opener) as f:
             f.write(self.password(SUPERUSER) + "\n")
         self._chown(pwfile, run_as)
         try:
@@ -278,16 +275,14 @@ class EmbeddedServer:
         text = hba.read_text()
         if text == pg_hba(self._state().get("listen") or listen_addresses()):
             return
+        from ingest.users import set_password
+
         legacy = re.search(r"^\s*(local|host)\b.*\btrust\s*$", text, re.MULTILINE)
         port = self._state()["port"]
         dsn = f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres"
         with psycopg.connect(dsn if legacy else self.dsn("postgres"), autocommit=True) as conn:
             if legacy:
-                conn.execute(
-                    psycopg.sql.SQL("alter role {} password {}").format(
-                        psycopg.sql.Identifier(SUPERUSER), psycopg.sql.Literal(self.password())
-                    )
-                )
+                set_password(conn, SUPERUSER, self.password())
                 log.info("embedded PostgreSQL: trust replaced by passwords (%s)",
                          self.password_file)  # fmt: skip
             self._write_hba(self._run_as())

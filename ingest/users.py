@@ -72,9 +72,9 @@ def _check_scope(kind: str, municipality: str | None, country: str | None) -> No
         raise UserError(f"unknown country {country!r}: use its ISO 3166 alpha-3 code")
 
 
-def _set_password(conn: psycopg.Connection, name: str, password: str) -> None:
-    # The verifier is computed here (as psql's \password does): the server never sees
-    # the password itself.
+def set_password(conn: psycopg.Connection, name: str, password: str) -> None:
+    """Set `name`'s password as its SCRAM verifier, computed here as psql's \\password
+    does: the server (and its statement log) never sees the password itself."""
     verifier = conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
     conn.execute(
         sql.SQL("alter role {} password {}").format(
@@ -112,7 +112,7 @@ def add(
                 "create role {} login nosuperuser nocreatedb nocreaterole noreplication in role {}"
             ).format(sql.Identifier(name), sql.Identifier(KINDS[kind]))
         )
-        _set_password(conn, name, password)
+        set_password(conn, name, password)
         conn.execute(
             "insert into ops.users (role_name, kind, municipality, country)"
             " values (%s, %s, %s, %s)",
@@ -139,7 +139,7 @@ def new_password(dsn: str, name: str, password: str | None = None) -> str:
     password = password or secrets.token_urlsafe(24)
     with connect(dsn) as conn:
         _managed(conn, name)
-        _set_password(conn, name, password)
+        set_password(conn, name, password)
     return _login_dsn(dsn, name, password)
 
 
