@@ -25,8 +25,7 @@ from pathlib import Path
 from psycopg import sql
 
 from ingest.bench import _drop_database, checkpoint, recreate_database
-from ingest.config import with_dbname
-from ingest.warehouse import connect
+from ingest.warehouse import connect, copy_database
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +38,7 @@ def _clone(admin_dsn: str, template: str, name: str) -> str:
         # A template must have no sessions: the ingest's pooled GX connections linger.
         conn.execute("select pg_terminate_backend(pid) from pg_stat_activity"
                      " where datname = %s and pid <> pg_backend_pid()", (template,))  # fmt: skip
-        conn.execute(sql.SQL("create database {} template {}").format(
-            sql.Identifier(name), sql.Identifier(template)))  # fmt: skip
-    return with_dbname(admin_dsn, name)
+    return copy_database(admin_dsn, template, name)
 
 
 def mart_digest(dsn: str, *, role: str | None = None) -> dict[str, str]:

@@ -87,7 +87,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest import pipeline
     from ingest.runtime import ensure_warehouse
     from ingest.sources import SourceUnavailable, datasets
-    from ingest.warehouse import migrate
 
     try:
         names = [args.dataset] if args.dataset else list(datasets(args.source))
@@ -98,8 +97,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     start = datetime.fromisoformat(args.since).replace(tzinfo=UTC) if args.since else None
     end = datetime.now(UTC) if start else None
-    dsn, _ = ensure_warehouse()
-    migrate(dsn)
+    dsn = as_loader(ensure_warehouse()[0])
     failed = 0
     for name in names:
         try:
@@ -118,6 +116,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         failed += status == "failed"
     return 1 if failed else 0
+
+
+def as_loader(admin_dsn: str) -> str:
+    """The warehouse migrated (with its admin DSN), then the loader's login to it: what
+    the ingest DAGs connect as."""
+    from ingest.roles import LOADER, runtime_dsn
+    from ingest.warehouse import migrate
+
+    migrate(admin_dsn)
+    return runtime_dsn(admin_dsn, LOADER)
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
@@ -253,7 +261,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return 2
     try:
         r = submit(
-            ensure_warehouse()[0], path, args.dataset, municipality=args.municipality,
+            as_loader(ensure_warehouse()[0]), path, args.dataset, municipality=args.municipality,
             submitter=args.submitter or os.environ.get("USER"), dry_run=args.dry_run,
             encoding=args.encoding,
         )  # fmt: skip

@@ -14,7 +14,10 @@ from pathlib import Path
 from ingest.config import DBT_PROJECT_DIR, warehouse_dsn
 from ingest.datasets import RawDataset
 
+# The Airflow connections to the warehouse: ingest and GX log in as `loader`, dbt and
+# the publish as `transformer` (ingest/roles.py); neither is a superuser.
 CONN_ID = "warehouse"
+TRANSFORM_CONN_ID = "warehouse_transform"
 # Policy tests check every DAG's tags against this list.
 ALLOWED_TAGS = frozenset({"ingest", "transform", "publish", "api", "submissions", "dbt"})
 
@@ -41,20 +44,22 @@ def asset_for(ds: RawDataset):
     return Asset(name=ds.key, uri=ds.asset_uri, group="raw")
 
 
-def task_warehouse_dsn() -> str:
-    """Inside a task: the Airflow connection `warehouse`, else WAREHOUSE_DSN."""
+def task_warehouse_dsn(conn_id: str = CONN_ID) -> str:
+    """Inside a task: the Airflow connection `conn_id`; for `warehouse`, WAREHOUSE_DSN
+    when the connection is not defined."""
     from airflow.sdk import BaseHook
     from airflow.sdk.exceptions import AirflowNotFoundException, AirflowRuntimeError
 
     try:
-        conn = BaseHook.get_connection(CONN_ID)
+        conn = BaseHook.get_connection(conn_id)
     except (AirflowNotFoundException, AirflowRuntimeError, KeyError, LookupError) as exc:
-        dsn = warehouse_dsn()
+        dsn = warehouse_dsn() if conn_id == CONN_ID else None
         if dsn:
             return dsn
+        also = " or set WAREHOUSE_DSN" if conn_id == CONN_ID else ""
         raise RuntimeError(
-            f"no warehouse configured: define the Airflow connection '{CONN_ID}' "
-            "(or AIRFLOW_CONN_WAREHOUSE) or set WAREHOUSE_DSN"
+            f"no warehouse configured: define the Airflow connection '{conn_id}' "
+            f"(or AIRFLOW_CONN_{conn_id.upper()}){also}"
         ) from exc
     from psycopg.conninfo import make_conninfo
 
@@ -66,11 +71,11 @@ def task_warehouse_dsn() -> str:
 
 # dbt reads these in profiles.yml; rendered at run time from the same connection.
 DBT_ENV_TEMPLATE = {
-    "WAREHOUSE_HOST": "{{ conn.warehouse.host }}",
-    "WAREHOUSE_PORT": "{{ conn.warehouse.port or 5432 }}",
-    "WAREHOUSE_USER": "{{ conn.warehouse.login }}",
-    "WAREHOUSE_PASSWORD": "{{ conn.warehouse.password or '' }}",
-    "WAREHOUSE_DBNAME": "{{ conn.warehouse.schema }}",
+    "WAREHOUSE_HOST": "{{ conn.warehouse_transform.host }}",
+    "WAREHOUSE_PORT": "{{ conn.warehouse_transform.port or 5432 }}",
+    "WAREHOUSE_USER": "{{ conn.warehouse_transform.login }}",
+    "WAREHOUSE_PASSWORD": "{{ conn.warehouse_transform.password or '' }}",
+    "WAREHOUSE_DBNAME": "{{ conn.warehouse_transform.schema }}",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
 }
 

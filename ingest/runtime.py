@@ -21,7 +21,6 @@ from ingest.config import (
     dbt_env,
     redact,
     state_dir,
-    to_uri,
     warehouse_dsn,
 )
 from ingest.dag_runner import MARKER
@@ -38,8 +37,12 @@ def ensure_warehouse() -> tuple[str, bool]:
     if dsn:
         return dsn, False
     from ingest.embedded import default_server
+    from ingest.roles import use_embedded_passwords
 
-    return default_server().start(), True
+    server = default_server()
+    dsn = server.start()
+    use_embedded_passwords(server)
+    return dsn, True
 
 
 def airflow_home() -> Path:
@@ -47,7 +50,10 @@ def airflow_home() -> Path:
 
 
 def airflow_env(dsn: str, home: Path | None = None) -> dict[str, str]:
-    """Environment for a local Airflow: SQLite metadata in the state folder, our DAGs only."""
+    """Environment for a local Airflow: SQLite metadata in the state folder, our DAGs only.
+    `dsn` is the warehouse's admin DSN; the tasks get the runtime roles' logins only."""
+    from ingest.roles import LOADER, TRANSFORMER, runtime_dsn
+
     home = home or airflow_home()
     home.mkdir(parents=True, exist_ok=True)
     secret_file = home / "jwt_secret"
@@ -64,10 +70,11 @@ def airflow_env(dsn: str, home: Path | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__API_AUTH__JWT_SECRET": secret_file.read_text().strip(),
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
-        "AIRFLOW_CONN_WAREHOUSE": to_uri(dsn),
+        "AIRFLOW_CONN_WAREHOUSE": runtime_dsn(dsn, LOADER),
+        "AIRFLOW_CONN_WAREHOUSE_TRANSFORM": runtime_dsn(dsn, TRANSFORMER),
         # `dags test` waits out retry delays in-process; a local run reports failures at once.
         "MWH_TASK_RETRIES": os.environ.get("MWH_TASK_RETRIES", "0"),
-        "WAREHOUSE_DSN": dsn,
+        "WAREHOUSE_DSN": runtime_dsn(dsn, LOADER),
     }
     env.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}")
     return env
@@ -170,7 +177,10 @@ def dbt_parse(dsn: str, *, log_name: str = "dbt-parse") -> Path:
 
 
 def dbt(args: Sequence[str], dsn: str, *, log_name: str = "dbt") -> None:
-    env = {**os.environ, **TELEMETRY_OFF, **dbt_env(dsn)}
+    """dbt as the pipeline runs it: the transformer's login on `dsn`'s database."""
+    from ingest.roles import TRANSFORMER, runtime_dsn
+
+    env = {**os.environ, **TELEMETRY_OFF, **dbt_env(runtime_dsn(dsn, TRANSFORMER))}
     run_logged(
         [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR)],

@@ -13,10 +13,12 @@ def ingest_samples(dsn: str, landing: Path) -> None:
     from airflow.sdk import ObjectStoragePath
 
     from ingest import pipeline
+    from ingest.roles import LOADER, runtime_dsn
     from ingest.sources import SOURCE_NAMES, SourceUnavailable, datasets
     from ingest.submissions.datasets import DATASETS as SUBMISSIONS
     from ingest.submissions.landing import drop_examples, process_dataset
 
+    dsn = runtime_dsn(dsn, LOADER)  # as the DAGs run it
     for source in SOURCE_NAMES:
         for name in datasets(source):
             try:

@@ -17,6 +17,7 @@ import pendulum
 from ingest.orchestration import (
     DBT_ENV_TEMPLATE,
     DEFAULT_ARGS,
+    TRANSFORM_CONN_ID,
     asset_for,
     dbt_executable,
     dbt_manifest,
@@ -80,14 +81,14 @@ def build_transform_dag(*, doc_md: str | None):
             """Empty shadow schemas, with the incremental facts and snapshots copied in."""
             from ingest.generations import prepare
 
-            return prepare(task_warehouse_dsn(), dbt_manifest())
+            return prepare(task_warehouse_dsn(TRANSFORM_CONN_ID), dbt_manifest())
 
         @task(outlets=[Asset(name=PUBLISHED, group="warehouse")])
         def publish() -> list[str]:
             """The whole generation in for the previous one, in one transaction."""
             from ingest.generations import publish as swap
 
-            return list(swap(task_warehouse_dsn(), dbt_manifest()))
+            return list(swap(task_warehouse_dsn(TRANSFORM_CONN_ID), dbt_manifest()))
 
         wire_generation(dag, prepare_shadow(), publish())
     return dag

@@ -1,5 +1,5 @@
 """`mwh users`: the warehouse's logins for people and tools, each a member of one of
-the reader roles (ingest/migrations/0001, 0008), recorded in ops.users.
+the reader roles (ingest/migrations/0001, 0008), recorded in access.users.
 
     mwh users add NAME --kind analyst|bi|steward [--municipality LAU | --country ISO3]
     mwh users list
@@ -114,7 +114,7 @@ def add(
         )
         set_password(conn, name, password)
         conn.execute(
-            "insert into ops.users (role_name, kind, municipality, country)"
+            "insert into access.users (role_name, kind, municipality, country)"
             " values (%s, %s, %s, %s)",
             (name, kind, municipality, country),
         )
@@ -124,13 +124,13 @@ def add(
 def listing(dsn: str) -> list[User]:
     with connect(dsn) as conn:
         rows = conn.execute(
-            "select role_name, kind, municipality, country from ops.users order by role_name"
+            "select role_name, kind, municipality, country from access.users order by role_name"
         ).fetchall()
     return [User(*r) for r in rows]
 
 
 def _managed(conn: psycopg.Connection, name: str) -> None:
-    if not conn.execute("select 1 from ops.users where role_name = %s", (name,)).fetchone():
+    if not conn.execute("select 1 from access.users where role_name = %s", (name,)).fetchone():
         raise UserError(f"{name!r} is not a login made with `mwh users add`")
 
 
@@ -149,7 +149,7 @@ def remove(dsn: str, name: str) -> None:
         # Whatever it created (temporary objects, an analyst's own views) goes with it.
         conn.execute(sql.SQL("drop owned by {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("drop role {}").format(sql.Identifier(name)))
-        conn.execute("delete from ops.users where role_name = %s", (name,))
+        conn.execute("delete from access.users where role_name = %s", (name,))
 
 
 def ensure_demo_bi_login(dsn: str, password: str) -> str:
@@ -157,7 +157,7 @@ def ensure_demo_bi_login(dsn: str, password: str) -> str:
     the server's): created once, its password set again on every run."""
     with connect(dsn) as conn:
         known = conn.execute(
-            "select 1 from ops.users where role_name = %s", (DEMO_BI_LOGIN,)
+            "select 1 from access.users where role_name = %s", (DEMO_BI_LOGIN,)
         ).fetchone()
     if not known:
         return add(dsn, DEMO_BI_LOGIN, "bi", password=password)

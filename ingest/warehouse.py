@@ -13,6 +13,7 @@ import psycopg
 from psycopg import sql
 
 from ingest.config import MIGRATIONS_DIR
+from ingest.roles import ensure_runtime_roles
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,7 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
                 applied_now.append(version)
             ensure_raw_tables(conn)
             restrict_database(conn)
+            ensure_runtime_roles(conn)
             conn.commit()
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
@@ -141,9 +143,10 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
 
 
 def restrict_database(conn: psycopg.Connection) -> None:
-    """PUBLIC may neither connect to the warehouse nor create temporary tables in it;
-    the pipeline's and the readers' roles may. (CREATE DATABASE ... TEMPLATE does not
-    copy a database's ACL, so this runs on every migrate, not once as a migration.)"""
+    """The database's own grants: PUBLIC may neither connect nor create temporary
+    tables; the pipeline's and the readers' roles may connect. CREATE DATABASE ...
+    TEMPLATE does not copy a database's ACL, so this runs on every migrate, not once
+    as a migration, and on every copy of a warehouse (`copy_database`)."""
     db = sql.Identifier(conn.info.dbname)
     conn.execute(sql.SQL("revoke connect, temporary on database {} from public").format(db))
     conn.execute(
@@ -155,6 +158,22 @@ def restrict_database(conn: psycopg.Connection) -> None:
     conn.execute(
         sql.SQL("grant temporary on database {} to loader, transformer, analyst").format(db)
     )
+    # The blue/green publish creates and renames schemas (ingest.generations).
+    conn.execute(sql.SQL("grant create on database {} to transformer").format(db))
+
+
+def copy_database(admin_dsn: str, template: str, name: str) -> str:
+    """A new database `name`, a copy of the warehouse `template` (which must have no
+    sessions), with the database grants a copy does not inherit; its DSN."""
+    from ingest.config import with_dbname
+
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {} template {}").format(
+            sql.Identifier(name), sql.Identifier(template)))  # fmt: skip
+    dsn = with_dbname(admin_dsn, name)
+    with connect(dsn) as conn:
+        restrict_database(conn)
+    return dsn
 
 
 def ensure_raw_tables(conn: psycopg.Connection) -> None:

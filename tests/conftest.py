@@ -102,9 +102,11 @@ def server_dsn() -> str:
     if dsn:
         return with_dbname(normalise_dsn(dsn), "postgres")
     from ingest.embedded import EmbeddedServer
+    from ingest.roles import use_embedded_passwords
 
     server = EmbeddedServer(_USER_STATE / "postgres")
     server.start()
+    use_embedded_passwords(server)
     return server.dsn("postgres")
 
 
@@ -171,8 +173,12 @@ class Databases:
         """A new database (a copy of `template`), under the fixed name if it is free."""
         name = self._name(label) if self.slot_taken else self.slot
         if template:
+            from ingest.warehouse import copy_database
+
             self._disconnect(template)
-        self._sql(f'create database "{name}"' + (f' template "{template}"' if template else ""))
+            copy_database(self.server_dsn, template, name)
+        else:
+            self._sql(f'create database "{name}"')
         self.slot_taken |= name == self.slot
         return name
 
@@ -240,11 +246,13 @@ def _clone_for(databases: Databases, template: str, request):
 
 
 def dbt_command(args: list[str] | tuple[str, ...], dsn: str, folder: Path) -> None:
-    """dbt against `dsn` with the target and log folders in `folder`, as
-    `ingest.runtime.dbt` runs it (same project, profile and environment; StepFailed on
+    """dbt against `dsn`'s database with the target and log folders in `folder`, as
+    `ingest.runtime.dbt` runs it (as transformer, same project, profile and
+    environment; StepFailed on
     failure), but in this process: a dbt process spends about 3 s importing itself.
     MWH_TEST_DBT_SUBPROCESS=1 runs `ingest.runtime.dbt` itself instead."""
     from ingest.config import DBT_PROJECT_DIR, dbt_env
+    from ingest.roles import TRANSFORMER, runtime_dsn
     from ingest.runtime import StepFailed, dbt
 
     folders = ["--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
@@ -253,7 +261,7 @@ def dbt_command(args: list[str] | tuple[str, ...], dsn: str, folder: Path) -> No
         return
     from dbt.cli.main import dbtRunner
 
-    env = {**TELEMETRY_OFF, **dbt_env(dsn)}
+    env = {**TELEMETRY_OFF, **dbt_env(runtime_dsn(dsn, TRANSFORMER))}
     saved, cwd = {k: os.environ.get(k) for k in env}, os.getcwd()
     os.environ.update(env)
     try:

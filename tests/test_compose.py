@@ -120,9 +120,14 @@ def env_example() -> dict[str, str]:
     return entries
 
 
-def compose_from_env_example() -> dict:
-    """What `cp .env.example .env && docker compose config` would produce."""
-    return compose_with(env_example().get)
+def compose_from_env_example(*, unique: bool = False) -> dict:
+    """What `cp .env.example .env && docker compose config` would produce; `unique`
+    gives each `change-me` placeholder a value of its own (`unique-<NAME>`), so a test
+    can tell which secret ended up where."""
+    entries = env_example()
+    if unique:
+        entries = {k: f"unique-{k}" if v == "change-me" else v for k, v in entries.items()}
+    return compose_with(entries.get)
 
 
 def services(compose: dict | None = None) -> dict:
@@ -227,8 +232,10 @@ def test_airflow_services_use_the_common_anchor():
         if name != "airflow-init" and svc.get("user") != common.get("user"):
             problems.append(f"{name}: user differs from x-airflow-common")
         env = svc.get("environment", {})
+        # airflow-init alone migrates, with the superuser's DSN (see below).
+        own = {"WAREHOUSE_DSN"} if name == "airflow-init" else set()
         for key, value in common["environment"].items():
-            if env.get(key) != value:
+            if env.get(key) != value and key not in own:
                 problems.append(f"{name}: environment {key} is {env.get(key)!r}, not {value!r}")
     assert not problems, "\n".join(problems)
 
@@ -378,18 +385,47 @@ def test_warehouse_is_separate_from_the_metadata_database():
     assert published == [f"127.0.0.1:{env_example()['WAREHOUSE_PORT']}:5432"], published
 
 
-@pytest.mark.parametrize("var", ["AIRFLOW_CONN_WAREHOUSE", "WAREHOUSE_DSN"])
-def test_airflow_reaches_the_warehouse_service(var):
-    rendered = compose_from_env_example()
-    wh_env = services(rendered)["warehouse"]["environment"]
-    value = common_env(rendered)[var]
+RUNTIME_LOGINS = {
+    "AIRFLOW_CONN_WAREHOUSE": ("loader", "MWH_LOADER_PASSWORD"),
+    "WAREHOUSE_DSN": ("loader", "MWH_LOADER_PASSWORD"),
+    "AIRFLOW_CONN_WAREHOUSE_TRANSFORM": ("transformer", "MWH_TRANSFORMER_PASSWORD"),
+}
+
+
+def _warehouse_parts(value: str) -> dict[str, str]:
     assert value.startswith(("postgresql://", "postgres://")), value
     parts = dsn_parts(normalise_dsn(value))  # as ingest.config reads it at run time
     assert parts["host"] == "warehouse", "inside the stack the warehouse is the `warehouse` host"
     assert parts["port"] == "5432", "the container port, not the one published on the host"
+    return parts
+
+
+@pytest.mark.parametrize("var", sorted(RUNTIME_LOGINS))
+def test_airflow_reaches_the_warehouse_as_the_runtime_roles(var):
+    rendered = compose_from_env_example(unique=True)
+    wh_env = services(rendered)["warehouse"]["environment"]
+    parts = _warehouse_parts(common_env(rendered)[var])
+    user, secret = RUNTIME_LOGINS[var]
     assert parts["dbname"] == wh_env["POSTGRES_DB"]
-    assert parts["user"] == wh_env["POSTGRES_USER"]
-    assert parts["password"] == wh_env["POSTGRES_PASSWORD"]
+    assert (parts["user"], parts["password"]) == (user, f"unique-{secret}")
+
+
+def test_only_init_holds_the_superusers_password():
+    """Migrations are the one superuser step: airflow-init runs them with the superuser's
+    DSN and hands the runtime roles their passwords; no other service can log in as it."""
+    rendered = compose_from_env_example(unique=True)
+    svc = services(rendered)
+    superuser = svc["warehouse"]["environment"]["POSTGRES_PASSWORD"]
+    init = svc["airflow-init"]["environment"]
+    parts = _warehouse_parts(init["WAREHOUSE_DSN"])
+    assert (parts["user"], parts["password"]) == (
+        svc["warehouse"]["environment"]["POSTGRES_USER"], superuser)  # fmt: skip
+    for var in ("MWH_LOADER_PASSWORD", "MWH_TRANSFORMER_PASSWORD"):
+        assert init[var] == f"unique-{var}"
+    assert "mwh migrate" in " ".join(svc["airflow-init"]["command"])
+    for name in LONG_RUNNING_AIRFLOW:
+        env = svc[name].get("environment") or {}
+        assert not any(superuser in str(v) for v in env.values()), name
 
 
 def test_executor_is_celery_on_redis_and_postgres():
