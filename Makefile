@@ -34,7 +34,7 @@ stop:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models tests macros
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint --processes 0 models tests macros
 
 clean: stop
 	rm -rf .mwh dbt_project/target dbt_project/logs

@@ -130,9 +130,12 @@ def as_loader(admin_dsn: str) -> str:
 
 def cmd_dbt(args: argparse.Namespace) -> int:
     from ingest.runtime import StepFailed, dbt, ensure_warehouse
+    from ingest.warehouse import migrate
 
+    dsn = ensure_warehouse()[0]
+    migrate(dsn)  # dbt runs as transformer: its login and grants come from migrate
     try:
-        dbt(args.args, ensure_warehouse()[0], log_name="dbt-cli")
+        dbt(args.args, dsn, log_name="dbt-cli")
     except StepFailed as exc:
         print(f"mwh dbt: {exc}", file=sys.stderr)
         return 1

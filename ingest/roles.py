@@ -33,7 +33,7 @@ LOADER, TRANSFORMER = "loader", "transformer"
 RUNTIME_ROLES = (LOADER, TRANSFORMER)
 LOADER_SCHEMAS = ("raw", "ops", "quality", "validation")
 # The dbt schemas (dbt_project.yml; ingest.generations reads the same list from the manifest).
-TRANSFORMER_SCHEMAS = ("staging", "intermediate", "marts", "reference", "snapshots")
+TRANSFORMER_SCHEMAS = ("staging", "intermediate", "detail", "marts", "reference", "snapshots")
 
 
 def password_env(role: str) -> str:

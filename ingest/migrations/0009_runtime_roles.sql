@@ -5,7 +5,3 @@
 -- it): the logins move to `access`, which only the migrating role owns.
 create schema if not exists access;
 alter table ops.users set schema access;
-
--- dbt (the transformer) reads the logins to build what row-level security looks up.
-grant usage on schema access to transformer;
-grant select on access.users to transformer;

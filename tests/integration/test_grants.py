@@ -81,13 +81,15 @@ def test_the_build_made_what_the_tests_read(built):
     dsn, _ = built
     kinds = dict(_rows(dsn, "select c.oid::regclass::text, c.relkind from pg_class c"
                             " where c.oid::regclass::text = any(%s)",
-                       ["marts.dim_source", "marts.fct_funding", "reference.ref_countries",
-                        "staging.stg_submissions__funding"]))  # fmt: skip
+                       ["marts.dim_source", "marts.fct_asylum_applications",
+                        "reference.ref_countries", "staging.stg_submissions__funding",
+                        "detail.fct_funding"]))  # fmt: skip
     assert kinds == {
         "marts.dim_source": "r",
-        "marts.fct_funding": "r",
+        "marts.fct_asylum_applications": "r",
         "reference.ref_countries": "r",
         "staging.stg_submissions__funding": "v",
+        "detail.fct_funding": "r",
     }
 
 
@@ -95,7 +97,7 @@ def test_bi_reader_reads_every_marts_relation_and_nothing_else(built):
     dsn, _ = built
     readable, writable, creatable = _reach(dsn, "bi_reader")
     marts = _in_schemas(dsn, "marts")
-    assert {"marts.dim_source", "marts.fct_funding"} <= marts
+    assert {"marts.dim_source", "marts.fct_asylum_applications"} <= marts
     assert readable == marts
     assert writable == set()
     assert creatable == set()
@@ -107,15 +109,17 @@ def test_bi_reader_reads_every_marts_relation_and_nothing_else(built):
 def test_analyst_reads_staging_marts_reference_and_validation_results(built):
     dsn, _ = built
     readable, writable, creatable = _reach(dsn, "analyst")
-    expected = _in_schemas(dsn, "staging", "marts", "reference") | {
+    # Submissions' staging is municipal detail: the published marts stand for it.
+    submissions = {r for r in _in_schemas(dsn, "staging") if ".stg_submissions__" in r}
+    expected = (_in_schemas(dsn, "staging", "marts", "reference") - submissions) | {
         "quality.validation_runs",
         "quality.expectation_results",
     }
-    assert "staging.stg_submissions__funding" in expected
+    assert "staging.stg_submissions__funding" in submissions
     assert readable == expected
     assert writable == set()
     assert creatable == set()
-    for schema in ("raw", "ops", "intermediate", "snapshots"):
+    for schema in ("raw", "ops", "intermediate", "snapshots", "detail", "access"):
         assert _rows(dsn, "select has_schema_privilege('analyst', %s, 'USAGE')", schema) == [
             (False,)
         ], schema
@@ -125,7 +129,7 @@ def test_bi_reader_selects_a_marts_table(built):
     dsn, _ = built
     (n,) = _as(dsn, "bi_reader", "select count(*) from marts.dim_source")[0]
     assert n > 0
-    assert _as(dsn, "bi_reader", "select count(*) from marts.fct_funding") == [(0,)]
+    assert _as(dsn, "bi_reader", "select count(*) from marts.fct_asylum_applications") == [(0,)]
 
 
 @pytest.mark.parametrize(
@@ -133,12 +137,14 @@ def test_bi_reader_selects_a_marts_table(built):
     [
         "select * from staging.stg_submissions__funding",
         "select * from reference.ref_countries",
+        "select * from detail.fct_arrivals",
+        "select * from detail.mart_local_situation",
         "select * from raw.submissions__funding",
         "select * from ops.batches",
         "select * from quality.validation_runs",
         "insert into marts.dim_source (source_dataset_key) values ('x')",
         "update marts.dim_source set description = ''",
-        "delete from marts.fct_funding",
+        "delete from marts.fct_asylum_applications",
         "truncate marts.dim_source",
         "drop table marts.dim_source",
         "create table marts.mine (i int)",
@@ -153,7 +159,7 @@ def test_bi_reader_is_refused(built, sql):
 
 def test_analyst_selects_staging_marts_and_seeds(built):
     dsn, _ = built
-    assert _as(dsn, "analyst", "select count(*) from staging.stg_submissions__funding") == [(0,)]
+    assert _as(dsn, "analyst", "select count(*) from staging.stg_worldbank__indicators") == [(0,)]
     assert _as(dsn, "analyst", "select count(*) > 0 from marts.dim_source") == [(True,)]
     assert _as(dsn, "analyst", "select count(*) > 0 from reference.ref_countries") == [(True,)]
 
@@ -164,10 +170,13 @@ def test_analyst_selects_staging_marts_and_seeds(built):
         "select * from raw.submissions__funding",
         "select * from ops.batches",
         "select * from quality.quarantine",
+        "select * from staging.stg_submissions__funding",
+        "select * from detail.fct_funding",
+        "select * from access.users",
         "insert into marts.dim_source (source_dataset_key) values ('x')",
         "delete from reference.ref_countries",
         "update reference.ref_countries set iso2 = iso2",
-        "truncate marts.fct_funding",
+        "truncate marts.fct_asylum_applications",
         "create table staging.mine (i int)",
         "create view marts.mine as select 1",
     ],
@@ -197,18 +206,18 @@ def test_an_incremental_run_puts_the_configured_grants_back(built):
     the config: a lost SELECT comes back, a stray INSERT goes."""
     dsn, run = built
     configured = {("analyst", "SELECT"), ("bi_reader", "SELECT")}
-    assert _grants(dsn, "marts.fct_funding") == configured
-    (oid,) = _rows(dsn, "select 'marts.fct_funding'::regclass::oid")[0]
+    assert _grants(dsn, "marts.fct_asylum_applications") == configured
+    (oid,) = _rows(dsn, "select 'marts.fct_asylum_applications'::regclass::oid")[0]
     with psycopg.connect(dsn) as conn:
-        conn.execute("revoke select on marts.fct_funding from bi_reader")
-        conn.execute("grant insert on marts.fct_funding to bi_reader")
+        conn.execute("revoke select on marts.fct_asylum_applications from bi_reader")
+        conn.execute("grant insert on marts.fct_asylum_applications to bi_reader")
 
-    run("run", "--select", "fct_funding")
+    run("run", "--select", "fct_asylum_applications")
 
-    assert _rows(dsn, "select 'marts.fct_funding'::regclass::oid") == [(oid,)]
-    assert _grants(dsn, "marts.fct_funding") == configured
+    assert _rows(dsn, "select 'marts.fct_asylum_applications'::regclass::oid") == [(oid,)]
+    assert _grants(dsn, "marts.fct_asylum_applications") == configured
 
-    run("run", "--select", "fct_funding", "--full-refresh")
+    run("run", "--select", "fct_asylum_applications", "--full-refresh")
 
-    assert _rows(dsn, "select 'marts.fct_funding'::regclass::oid") != [(oid,)]
-    assert _grants(dsn, "marts.fct_funding") == configured
+    assert _rows(dsn, "select 'marts.fct_asylum_applications'::regclass::oid") != [(oid,)]
+    assert _grants(dsn, "marts.fct_asylum_applications") == configured

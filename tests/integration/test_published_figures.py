@@ -311,7 +311,7 @@ def test_greece_2015_sea_arrivals_sum_to_the_published_figure(built):
     dsn, _, _ = built
     assert _rows(
         dsn,
-        "select sum(arrivals), count(*) from marts.fct_arrivals"
+        "select sum(arrivals), count(*) from detail.fct_arrivals"
         " where source_dataset_key = 'unhcr_odp__arrivals_by_sublocation'"
         " and country_key = 'GRC' and period_start = '2015-01-01'",
     ) == [(GREECE_2015, 12)]
@@ -324,7 +324,7 @@ def test_every_country_and_year_equals_the_published_sums(built):
         for country, year, total in _rows(
             dsn,
             "select country_key, extract(year from period_start), sum(arrivals)"
-            " from marts.fct_arrivals"
+            " from detail.fct_arrivals"
             " where source_dataset_key = 'unhcr_odp__arrivals_by_sublocation'"
             " group by 1, 2",
         )
@@ -354,7 +354,7 @@ def test_every_place_lands_once_with_its_period(built):
         "select location_code, period_start, period_end, period_grain, country_key,"
         " arrivals, origin_kind || '/' || sex || '/' || age_group, reporting_level,"
         " location_type || '/' || geography_level || '/' || geography_key, batch_id"
-        " from marts.fct_arrivals"
+        " from detail.fct_arrivals"
         " where source_dataset_key = 'unhcr_odp__arrivals_by_sublocation'",
     ):
         assert start == date(start.year, 1, 1)

@@ -86,7 +86,7 @@ def test_each_role_owns_the_schemas_it_writes(built_warehouse_dsn):
 def test_a_role_cannot_write_outside_its_schemas(built_warehouse_dsn):
     loader, transformer = (runtime_dsn(built_warehouse_dsn, r) for r in (LOADER, TRANSFORMER))
     denied = [
-        (loader, "delete from marts.fct_arrivals"),
+        (loader, "delete from detail.fct_arrivals"),
         (loader, "create table marts.planted (x int)"),
         (
             loader,

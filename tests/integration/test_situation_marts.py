@@ -103,7 +103,7 @@ def test_local_rows_per_week_and_month(built):
     dsn, _ = built
     weeks = _rows(dsn, "select municipality_lau_code, period_start, arrivals,"
                        " arrivals_national_report, bed_days_capacity, bed_days_occupied,"
-                       " occupancy_rate, people_in_need from marts.mart_local_situation"
+                       " occupancy_rate, people_in_need from detail.mart_local_situation"
                        " where period_grain = 'week' order by 1, 2")  # fmt: skip
     assert weeks == [
         (GEVGELIJA, date(2025, 3, 3), 15, 12, 200, 130, Decimal("0.6500"), None),
@@ -111,7 +111,7 @@ def test_local_rows_per_week_and_month(built):
         (KUMANOVO, date(2025, 3, 3), 7, 6, None, None, None, None),
     ]
     month = _rows(dsn, "select arrivals, people_in_need, people_reached, source_datasets,"
-                       " quality_score between 0 and 1 from marts.mart_local_situation"
+                       " quality_score between 0 and 1 from detail.mart_local_situation"
                        " where municipality_lau_code = %s and period_grain = 'month'",
                   GEVGELIJA)  # fmt: skip
     datasets = ("submissions__needs_assessment, submissions__reception_capacity,"
@@ -119,10 +119,30 @@ def test_local_rows_per_week_and_month(built):
     assert month == [(18, 300, 150, datasets, True)]
     # Needs cover the month exactly: not repeated in the quarter or the year.
     coarser = _rows(dsn, "select period_grain, arrivals, people_in_need"
-                         " from marts.mart_local_situation where municipality_lau_code = %s"
+                         " from detail.mart_local_situation where municipality_lau_code = %s"
                          " and period_grain in ('quarter', 'year') order by 1",
                     GEVGELIJA)  # fmt: skip
     assert coarser == [("quarter", 18, None), ("year", 18, None)]
+
+
+def test_the_published_local_rows_hide_the_small_counts(built):
+    """marts.mart_local_situation is the exact detail with disclosure control: Gevgelija's
+    3 arrivals in the week of 10 March are suppressed with their rate (no other
+    municipality reported that week, so no secondary cell exists to suppress)."""
+    dsn, _ = built
+    published = _rows(dsn, "select municipality_lau_code, period_start, arrivals,"
+                           " arrivals_per_1000, arrivals_suppression,"
+                           " arrivals_national_report, bed_days_occupied"
+                           " from marts.mart_local_situation"
+                           " where period_grain = 'week' order by 1, 2")  # fmt: skip
+    assert [r[:3] + r[4:] for r in published] == [
+        (GEVGELIJA, date(2025, 3, 3), 15, None, 12, 130),
+        (GEVGELIJA, date(2025, 3, 10), None, "small", None, None),
+        (KUMANOVO, date(2025, 3, 3), 7, None, 6, None),
+    ]
+    assert published[1][3] is None  # the rate would give the count back
+    exact = _rows(dsn, "select count(*) from detail.mart_local_situation")
+    assert _rows(dsn, "select count(*) from marts.mart_local_situation") == exact
 
 
 def test_national_and_regional_rows_are_sums(built):

@@ -1,14 +1,15 @@
 -- The governance levels agree: for every component fed by the municipalities, a
 -- country's figure in mart_national_situation is the sum of its municipalities' rows
--- of the same period and grain in mart_local_situation, and a region group's figure
--- in mart_regional_situation the sum of its active members' national rows.
+-- of the same period and grain in detail.mart_local_situation (the exact figures;
+-- the published mart suppresses small ones), and a region group's figure in
+-- mart_regional_situation the sum of its active members' national rows.
 -- Returns the rows that disagree.
 
 with
 
 local_situation as (
 
-    select * from {{ ref('mart_local_situation') }}
+    select * from {{ ref('mart_local_situation_detail') }}
 
 ),
 

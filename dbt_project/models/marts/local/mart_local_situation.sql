@@ -1,64 +1,59 @@
--- The situation of each municipality per week (and per month, quarter and year:
--- filter on period_grain, never add rows of different grains): arrivals and
--- arrivals per 1,000 inhabitants, reception occupancy, people in need and reached,
--- funds in euros. Every rate comes from the metric macros over the row's own
--- components, the same ones the national and regional marts add up.
+-- The situation of each municipality per week, month, quarter and year, as published
+-- for everyone: detail.mart_local_situation with statistical disclosure control. A
+-- person count from 1 to 4 is suppressed (null, `<count>_suppression` = 'small'), and
+-- where a country's municipalities in a period have one such cell, their smallest
+-- other one too ('secondary'), so that the national figure (their sum) never gives
+-- it away. A rate over a suppressed count is suppressed with it.
 
 with
 
-measures as (
+exact as (
 
-    select * from {{ ref('int_situation_local_measures') }}
-
-),
-
-geography as (
-
-    select * from {{ ref('dim_geography') }}
+    select * from {{ ref('mart_local_situation_detail') }}
 
 ),
+
+{{ disclose_counts(
+    'exact',
+    counts=[
+        'arrivals', 'arrivals_national_report', 'bed_days_occupied',
+        'people_in_need', 'people_reached',
+    ],
+    group_by=['country_key', 'period_start', 'period_grain'],
+    tie_breaker='municipality_lau_code',
+) }},
 
 final as (
 
     select
-        cast(
-            {{ surrogate_key([
-                'measures.geography_key', 'measures.period_start', 'measures.period_grain',
-            ]) }}
-            as text
-        ) as situation_key,
-        measures.geography_key as municipality_lau_code,
-        cast(geography.geography_name as text) as municipality_name,
-        measures.country_key,
-        measures.period_start,
-        measures.period_end,
-        measures.period_grain,
-        cast(geography.population as bigint) as population,
-        cast(geography.population_reference_year as integer) as population_reference_year,
-        measures.arrivals,
-        cast(
-            {{ per_thousand('measures.arrivals', 'geography.population') }} as numeric(12, 4)
-        ) as arrivals_per_1000,
-        measures.arrivals_national_report,
-        measures.bed_days_capacity,
-        measures.bed_days_occupied,
-        cast(
-            {{ occupancy_rate('measures.bed_days_occupied', 'measures.bed_days_capacity') }}
-            as numeric(8, 4)
-        ) as occupancy_rate,
-        measures.people_in_need,
-        measures.people_reached,
-        measures.funding_planned_eur,
-        measures.funding_disbursed_eur,
-        cast(array_to_string(measures.source_dataset_keys, ', ') as text) as source_datasets,
-        measures.latest_batch_id,
-        {{ quality_score_of(
-            'municipality', 'measures.geography_key', 'measures.source_dataset_keys',
-            'measures.period_start', 'measures.period_end',
-        ) }} as quality_score
-    from measures
-    left join geography
-        on measures.geography_key = geography.geography_key
+        situation_key,
+        municipality_lau_code,
+        municipality_name,
+        country_key,
+        period_start,
+        period_end,
+        period_grain,
+        population,
+        population_reference_year,
+        {{ disclosed('arrivals') }} as arrivals,
+        {{ disclosed_with('arrivals_per_1000', 'arrivals') }} as arrivals_per_1000,
+        {{ disclosed('arrivals_national_report') }} as arrivals_national_report,
+        bed_days_capacity,
+        {{ disclosed('bed_days_occupied') }} as bed_days_occupied,
+        {{ disclosed_with('occupancy_rate', 'bed_days_occupied') }} as occupancy_rate,
+        {{ disclosed('people_in_need') }} as people_in_need,
+        {{ disclosed('people_reached') }} as people_reached,
+        funding_planned_eur,
+        funding_disbursed_eur,
+        source_datasets,
+        latest_batch_id,
+        quality_score,
+        arrivals_suppression,
+        arrivals_national_report_suppression,
+        bed_days_occupied_suppression,
+        people_in_need_suppression,
+        people_reached_suppression
+    from exact__disclosed
 
 )
 
