@@ -67,7 +67,10 @@ def test_public_may_not_connect(dsn):
     stranger = f"{PREFIX}stranger"
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(sql.SQL("create role {} login").format(sql.Identifier(stranger)))
-    parts = conninfo_to_dict(dsn) | {"user": stranger}
+        # A password it knows, so that on a server with passwords (the embedded one)
+        # it is the database's grants that turn it away, not its login.
+        users.set_password(conn, stranger, "a-stranger's-password")
+    parts = conninfo_to_dict(dsn) | {"user": stranger, "password": "a-stranger's-password"}
     with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
         psycopg.connect(**parts).close()
 
