@@ -57,8 +57,10 @@ def print_summary(dsn: str, *, embedded: bool, seconds: float | None = None) -> 
         print(f"Finished in {seconds:.0f}s.")
     print("\nWarehouse connection string for BI tools (reads the published marts):")
     print(f"  {bi_login(dsn) if embedded else 'make one: .venv/bin/mwh users add NAME --kind bi'}")
-    print(f"The warehouse's admin (superuser, migrations only): {redact(dsn)}; "
-          "with its password: .venv/bin/mwh dsn")
+    print(
+        f"The warehouse's admin (superuser, migrations only): {redact(dsn)}; "
+        "with its password: .venv/bin/mwh dsn"
+    )
     print("The pipeline runs as `loader` (ingest, GX) and `transformer` (dbt), not as it.")
     if embedded:
         print("The embedded PostgreSQL keeps running; stop it with `make stop`.")
