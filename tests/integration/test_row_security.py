@@ -20,6 +20,8 @@ from psycopg import sql
 
 from ingest import users
 from ingest.roles import TRANSFORMER, runtime_dsn
+from tests.conftest import MODULE_BUILD
+from tests.integration.promoted import arrival, submit
 
 # Published for everyone, under disclosure control (tested below and by dbt).
 PUBLISHED = "marts"
@@ -32,10 +34,30 @@ def _rows(dsn, query, *args):
         return conn.execute(query, args).fetchall()
 
 
+GEVGELIJA, KUMANOVO, DOJRAN = "MK00405", "MK00703", "MK00406"
+
+
 @pytest.fixture(scope="module")
-def stewards(built_warehouse_dsn):
+def warehouse(built_empty_warehouse_dsn, run_dbt):
+    """Three municipalities' arrivals in the week of 3 March 2025 (15, 7 and 2 persons)
+    and the national body's, in a copy of the built empty warehouse; then the detail
+    and the published marts built with their tests (the row-level security and
+    disclosure-control post-hooks and tests among them)."""
+    dsn = built_empty_warehouse_dsn
+    submit(dsn, "registered_arrivals", [arrival(3, "MK-BCP-BOGORODICA", 10),
+                                        arrival(4, "MK-BCP-BOGORODICA", 5)], GEVGELIJA)  # fmt: skip
+    submit(dsn, "registered_arrivals", [arrival(5, "MK-BCP-TABANOVCE", 7)], KUMANOVO)
+    submit(dsn, "registered_arrivals", [arrival(4, "MK-BCP-DOJRAN", 2)], DOJRAN)
+    submit(dsn, "registered_arrivals", [arrival(3, "MK-BCP-BOGORODICA", 12)], None)
+    run_dbt(dsn, "build", "--select", "+mart_municipality_pressure", "+fct_funding",
+            "+fct_needs", "+fct_reception_occupancy", *MODULE_BUILD)  # fmt: skip
+    return dsn
+
+
+@pytest.fixture(scope="module")
+def stewards(warehouse):
     """A steward login per municipality of ref_municipalities, and one per country."""
-    dsn = built_warehouse_dsn
+    dsn = warehouse
     prefix = f"t{uuid.uuid4().hex[:6]}"
     places = _rows(dsn, "select m.lau_code, c.iso3 from reference.ref_municipalities m"
                         " join reference.ref_countries c on c.iso2 = m.country_code")  # fmt: skip
@@ -150,9 +172,26 @@ def test_a_country_steward_reads_its_countrys_rows(stewards):
     assert n > 0
 
 
-def test_readers_other_than_stewards_read_no_detail(built_warehouse_dsn):
+def test_the_published_week_suppresses_dojran_and_its_partner(warehouse):
+    """Dojran's 2 arrivals are small; Kumanovo's 7, the smallest other cell of the
+    country's week, goes too, or the national 24 minus Gevgelija's 15 would give 2."""
+    published = _rows(warehouse, "select municipality_lau_code, arrivals, arrivals_suppression"
+                                 " from marts.mart_local_situation where period_grain = 'week'"
+                                 " order by 1")  # fmt: skip
+    assert published == [(GEVGELIJA, 15, None), (DOJRAN, None, "small"),
+                         (KUMANOVO, None, "secondary")]  # fmt: skip
+    national = _rows(warehouse, "select arrivals from marts.mart_national_situation"
+                     " where country_key = 'MKD' and period_grain = 'month'")  # fmt: skip
+    assert national == [(24,)]
+    exact = _rows(warehouse, "select municipality_lau_code, arrivals"
+                             " from detail.mart_local_situation"
+                             " where period_grain = 'week' order by 1")  # fmt: skip
+    assert exact == [(GEVGELIJA, 15), (DOJRAN, 2), (KUMANOVO, 7)]
+
+
+def test_readers_other_than_stewards_read_no_detail(warehouse):
     for role in ("analyst", "bi_reader"):
-        with psycopg.connect(built_warehouse_dsn) as conn:
+        with psycopg.connect(warehouse) as conn:
             conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("select * from detail.fct_arrivals")
@@ -172,13 +211,13 @@ def _disclosure_columns(manifest_path) -> dict[str, list[str]]:
     return marked
 
 
-def test_bi_reader_reads_no_small_count(built_warehouse_dsn, dbt_manifest):
+def test_bi_reader_reads_no_small_count(warehouse, dbt_manifest):
     """0 cells of 1 to 4 persons in what bi_reader can read, over every marked column;
     and every count column of a municipal mart bi_reader reads is marked."""
     marked = _disclosure_columns(dbt_manifest)
     assert {"marts.mart_local_situation", "marts.mart_municipality_pressure"} <= set(marked)
     small, cells = 0, 0
-    with psycopg.connect(built_warehouse_dsn) as conn:
+    with psycopg.connect(warehouse) as conn:
         conn.execute("set role bi_reader")
         for relation, cols in marked.items():
             schema, name = relation.split(".")
@@ -205,11 +244,11 @@ def test_bi_reader_reads_no_small_count(built_warehouse_dsn, dbt_manifest):
     print(json.dumps({"count_cells_readable_by_bi_reader": cells, "small_cells": small}))
 
 
-def test_no_view_a_reader_selects_runs_with_its_owners_rights_over_rls(built_warehouse_dsn):
+def test_no_view_a_reader_selects_runs_with_its_owners_rights_over_rls(warehouse):
     """A view that reads (at any depth) a table under row-level security is
     security_invoker, or no reader role can select it."""
     rows = _rows(
-        built_warehouse_dsn,
+        warehouse,
         """with recursive reads(view_oid, table_oid) as (
                select r.ev_class, d.refobjid from pg_rewrite r
                join pg_depend d on d.objid = r.oid and d.classid = 'pg_rewrite'::regclass
@@ -228,12 +267,12 @@ def test_no_view_a_reader_selects_runs_with_its_owners_rights_over_rls(built_war
                          where has_table_privilege(role, v.oid, 'SELECT'))""",
     )
     assert rows == []
-    protected = _rows(built_warehouse_dsn, "select count(*) from pg_class c"
+    protected = _rows(warehouse, "select count(*) from pg_class c"
                       " join pg_namespace n on n.oid = c.relnamespace"
                       " where c.relrowsecurity and n.nspname = 'detail'")  # fmt: skip
     assert protected[0][0] >= 5
     # The intermediate views over `detail` check the querying role's rights too.
     view = "intermediate.int_situation_local_measures"
-    invoker = _rows(built_warehouse_dsn, "select reloptions from pg_class where oid = %s::regclass",
+    invoker = _rows(warehouse, "select reloptions from pg_class where oid = %s::regclass",
                     view)  # fmt: skip
     assert invoker == [(["security_invoker=true"],)]

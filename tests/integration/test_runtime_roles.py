@@ -72,19 +72,19 @@ def _owners(dsn: str) -> dict[str, set[str]]:
     return owners
 
 
-def test_each_role_owns_the_schemas_it_writes(built_warehouse_dsn):
-    owners = _owners(built_warehouse_dsn)
+def test_each_role_owns_the_schemas_it_writes(built_empty_warehouse_dsn):
+    owners = _owners(built_empty_warehouse_dsn)
     for schema in LOADER_SCHEMAS:
         assert owners[schema] == {LOADER}, schema
     for schema in TRANSFORMER_SCHEMAS:
         assert owners[schema] == {TRANSFORMER}, schema
     # Who may read which place is the migrating role's alone.
-    admin = dsn_parts(built_warehouse_dsn)["user"]
+    admin = dsn_parts(built_empty_warehouse_dsn)["user"]
     assert owners["access"] == {admin}
 
 
-def test_a_role_cannot_write_outside_its_schemas(built_warehouse_dsn):
-    loader, transformer = (runtime_dsn(built_warehouse_dsn, r) for r in (LOADER, TRANSFORMER))
+def test_a_role_cannot_write_outside_its_schemas(built_empty_warehouse_dsn):
+    loader, transformer = (runtime_dsn(built_empty_warehouse_dsn, r) for r in (LOADER, TRANSFORMER))
     denied = [
         (loader, "delete from detail.fct_arrivals"),
         (loader, "create table marts.planted (x int)"),

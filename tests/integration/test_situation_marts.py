@@ -7,43 +7,17 @@ levels add up (which must fail once a national figure is changed by hand)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from decimal import Decimal
 
 import psycopg
 import pytest
 
-from ingest.loader import load_batch
 from ingest.runtime import StepFailed
-from ingest.submissions.datasets import DATASETS as SUBMISSIONS
 from tests.conftest import MODULE_BUILD
+from tests.integration.promoted import arrival, submit
 
-MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 GEVGELIJA, KUMANOVO = "MK00405", "MK00703"
-
-
-def _submit(dsn: str, dataset: str, rows: list[dict], municipality: str | None) -> int:
-    """A promoted file of `dataset` from a municipality (or the national body, None)."""
-    ds = SUBMISSIONS[dataset].raw
-    tuples = [tuple(r.get(c, str(i + 2) if c == "file_row" else None) for c in ds.columns)
-              for i, r in enumerate(rows)]  # fmt: skip
-    sha = hashlib.sha256(json.dumps([dataset, municipality, tuples]).encode()).hexdigest()
-    batch_id = load_batch(dsn, ds, tuples, sha256=sha, request="test").batch_id
-    with psycopg.connect(dsn) as conn:
-        conn.execute(
-            "update ops.batches set status = 'passed', municipality = %s, period_start = %s,"
-            " period_end = %s, file_name = %s where batch_id = %s",
-            (municipality, *MARCH, f"{dataset}.csv", batch_id),
-        )
-    return batch_id
-
-
-def _arrival(day: int, place: str, persons: int, sex: str = "M", age: str = "18-59") -> dict:
-    return {"arrival_date": f"2025-03-{day:02d}", "location_code": place, "nationality": "AFG",
-            "sex": sex, "age_group": age, "persons": str(persons),
-            "reporting_authority": "Border Police"}  # fmt: skip
 
 
 def _capacity(day: int, occupied: int) -> dict:
@@ -70,23 +44,23 @@ def built(built_empty_warehouse_dsn, run_dbt):
         run_dbt(dsn, *args)
 
     # Gevgelija's own registrations: 15 in the week of 3 March, 3 in the week of 10 March.
-    _submit(dsn, "registered_arrivals", [
-        _arrival(3, "MK-BCP-BOGORODICA", 10),
-        _arrival(4, "MK-BCP-BOGORODICA", 5, sex="F", age="0-4"),
-        _arrival(12, "MK-BCP-GEVGELIJA-RAIL", 3),
+    submit(dsn, "registered_arrivals", [
+        arrival(3, "MK-BCP-BOGORODICA", 10),
+        arrival(4, "MK-BCP-BOGORODICA", 5, sex="F", age="0-4"),
+        arrival(12, "MK-BCP-GEVGELIJA-RAIL", 3),
     ], GEVGELIJA)  # fmt: skip
     # Kumanovo's: 7 at Tabanovce.
-    _submit(dsn, "registered_arrivals", [_arrival(5, "MK-BCP-TABANOVCE", 7)], KUMANOVO)
+    submit(dsn, "registered_arrivals", [arrival(5, "MK-BCP-TABANOVCE", 7)], KUMANOVO)
     # The national body's, placed in the municipalities of the crossings: 12 + 6.
-    _submit(dsn, "registered_arrivals", [
-        _arrival(3, "MK-BCP-BOGORODICA", 12),
-        _arrival(5, "MK-BCP-TABANOVCE", 6),
+    submit(dsn, "registered_arrivals", [
+        arrival(3, "MK-BCP-BOGORODICA", 12),
+        arrival(5, "MK-BCP-TABANOVCE", 6),
     ], None)  # fmt: skip
     # Vinojug on 3 and 4 March from the ministry, then 4 March again from Gevgelija
     # (a later file): 50 + 80 occupied of 200 beds.
-    _submit(dsn, "reception_capacity", [_capacity(3, 50), _capacity(4, 70)], None)
-    _submit(dsn, "reception_capacity", [_capacity(4, 80)], GEVGELIJA)
-    _submit(dsn, "needs_assessment", [_needs("shelter", 300, 100), _needs("food", 200, 150)],
+    submit(dsn, "reception_capacity", [_capacity(3, 50), _capacity(4, 70)], None)
+    submit(dsn, "reception_capacity", [_capacity(4, 80)], GEVGELIJA)
+    submit(dsn, "needs_assessment", [_needs("shelter", 300, 100), _needs("food", 200, 150)],
             None)  # fmt: skip
     run("build", "--select", "+mart_regional_situation", "+mart_reconciliation",
         "+mart_municipality_pressure", "+assert_situation_levels_add_up",
