@@ -55,6 +55,13 @@ final as (
         measures.people_reached,
         measures.funding_planned_eur,
         measures.funding_disbursed_eur,
+        {{ coverage_columns('measures', {
+            'arrivals': covered_days('measures.arrivals_dates'),
+            'arrivals_national_report': covered_days('measures.arrivals_national_report_dates'),
+            'bed_days_capacity': covered_days('measures.bed_days_dates'),
+            'people_in_need': covered_days('measures.needs_dates'),
+            'funding_planned_eur': covered_days('measures.funding_dates'),
+        }) }},
         cast(array_to_string(measures.source_dataset_keys, ', ') as text) as source_datasets,
         measures.latest_batch_id,
         {{ quality_score_of(

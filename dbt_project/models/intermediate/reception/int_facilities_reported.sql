@@ -26,16 +26,10 @@ countries as (
 
 latest_reports as (
 
-    select * from (
-        select
-            *,
-            row_number() over (
-                partition by facility_id
-                order by report_date desc, batch_id desc
-            ) as report_rank
-        from capacity_reports
-    ) as ranked
-    where report_rank = 1
+    {{ latest_report(
+        'capacity_reports', partition_by=['facility_id'],
+        order_by=['report_date desc', 'batch_id desc'],
+    ) }}
 
 ),
 

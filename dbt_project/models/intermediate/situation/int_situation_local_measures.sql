@@ -30,9 +30,22 @@ funding as (
 
 ),
 
+registered_places as (
+
+    -- Leaf rows only (one sex, one age band), so no subtotal is counted twice; one
+    -- figure per reporter, place and reported period.
+    {{ arrivals_by_place('arrivals') }}
+
+),
+
+registered_rule as (
+
+    {{ arrivals_authority_rule('registered_places') }}
+
+),
+
 registered as (
 
-    -- Leaf rows only (one sex, one age band), so no subtotal is counted twice.
     select
         geography_key,
         country_key,
@@ -42,13 +55,7 @@ registered as (
         case when reporting_level = 'national' then arrivals end as arrivals_national_report,
         source_dataset_key,
         batch_id
-    from arrivals
-    where
-        reporting_level in ('municipality', 'national')
-        and geography_level = 'municipality'
-        and sex <> 'T'
-        and not is_all_ages
-        and not is_age_subtotal
+    from registered_rule
 
 ),
 
@@ -56,32 +63,16 @@ facility_days as (
 
     -- One report per facility and day: where a municipality and a ministry both
     -- reported it, the later file's.
-    select * from (
-        select
-            *,
-            row_number() over (
-                partition by facility_id, period_start
-                order by batch_id desc
-            ) as report_rank
-        from occupancy
-    ) as ranked
-    where report_rank = 1
+    {{ latest_report('occupancy', partition_by=['facility_id', 'period_start']) }}
 
 ),
 
 needs_assessed as (
 
-    -- One assessment per municipality, period and sector: the later file's.
-    select * from (
-        select
-            *,
-            row_number() over (
-                partition by geography_key, period_start, period_end, sector
-                order by batch_id desc
-            ) as report_rank
-        from needs
-    ) as ranked
-    where report_rank = 1
+-- One assessment per municipality, period and sector: the later file's.
+    {{ latest_report(
+        'needs', partition_by=['geography_key', 'period_start', 'period_end', 'sector'],
+    ) }}
 
 ),
 
@@ -106,23 +97,16 @@ needs_per_municipality as (
 
 funding_lines as (
 
-    -- A municipality's funds in euros (no exchange rates are held: other currencies
-    -- stay in fct_funding). The later file's line where two scopes sent the same one.
-    select * from (
-        select
-            *,
-            row_number() over (
-                partition by
-                    geography_key, period_start, period_end, fund_source, programme,
-                    currency_code
-                order by batch_id desc
-            ) as report_rank
-        from funding
-        where
-            geography_level = 'municipality'
-            and currency_code = 'EUR'
-    ) as ranked
-    where report_rank = 1
+-- A municipality's funds in euros (no exchange rates are held: other currencies
+-- stay in fct_funding). The later file's line where two scopes sent the same one.
+    {{ latest_report(
+        'funding',
+        partition_by=[
+            'geography_key', 'period_start', 'period_end', 'fund_source', 'programme',
+            'currency_code',
+        ],
+        where="geography_level = 'municipality' and currency_code = 'EUR'",
+    ) }}
 
 ),
 
@@ -247,6 +231,30 @@ final as (
         cast(sum(people_reached) as bigint) as people_reached,
         cast(sum(funding_planned_eur) as numeric(18, 2)) as funding_planned_eur,
         cast(sum(funding_disbursed_eur) as numeric(18, 2)) as funding_disbursed_eur,
+        -- The days of the period each figure's rows cover (macro covered_dates).
+        cast(
+            {{ covered_dates('period_start', 'period_end', 'arrivals is not null') }}
+            as datemultirange
+        ) as arrivals_dates,
+        cast(
+            {{ covered_dates(
+                'period_start', 'period_end', 'arrivals_national_report is not null',
+            ) }} as datemultirange
+        ) as arrivals_national_report_dates,
+        cast(
+            {{ covered_dates('period_start', 'period_end', 'bed_days_capacity is not null') }}
+            as datemultirange
+        ) as bed_days_dates,
+        cast(
+            {{ covered_dates('period_start', 'period_end', 'people_in_need is not null') }}
+            as datemultirange
+        ) as needs_dates,
+        cast(
+            {{ covered_dates(
+                'period_start', 'period_end',
+                'coalesce(funding_planned_eur, funding_disbursed_eur) is not null',
+            ) }} as datemultirange
+        ) as funding_dates,
         cast(array_agg(distinct source_dataset_key order by source_dataset_key) as text[])
             as source_dataset_keys,
         cast(max(batch_id) as bigint) as latest_batch_id

@@ -1,10 +1,12 @@
 -- The situation of each country per month (and per quarter and year: filter on
 -- period_grain, never add rows of different grains). The components its
 -- municipalities feed (arrivals, bed-days, needs, funds) are the sums of
--- mart_local_situation's rows of the same period; asylum applications and
--- decisions and UNHCR's arrivals exist per country only. Funds add the national
--- bodies' lines for the country as a whole to the municipalities' lines. Rates
--- come from the metric macros over the summed components.
+-- mart_local_situation's rows of the same period; UNHCR's arrivals and asylum
+-- applications and decisions exist per country only, each from the dataset the
+-- source-preference rule picks (its `_source` column). Funds add the national
+-- bodies' lines for the country as a whole to the municipalities' lines. Rates come
+-- from the metric macros over the summed components; the coverage columns say how
+-- much of the period the figures cover.
 
 with
 
@@ -26,9 +28,9 @@ countries as (
 
 ),
 
-geography as (
+populations as (
 
-    select * from {{ ref('dim_geography') }}
+    select * from {{ ref('int_country_populations') }}
 
 ),
 
@@ -48,6 +50,11 @@ local_sums as (
         sum(funding_planned_eur) as funding_planned_eur,
         sum(funding_disbursed_eur) as funding_disbursed_eur,
         count(distinct geography_key) as municipalities_reporting,
+        range_agg(arrivals_dates) as arrivals_dates,
+        range_agg(arrivals_national_report_dates) as arrivals_national_report_dates,
+        range_agg(bed_days_dates) as bed_days_dates,
+        range_agg(needs_dates) as needs_dates,
+        range_agg(funding_dates) as funding_dates,
         string_to_array(
             string_agg(array_to_string(source_dataset_keys, ','), ','), ','
         ) as source_dataset_keys,
@@ -68,12 +75,26 @@ joined as (
         local_sums.arrivals,
         local_sums.arrivals_national_report,
         national_measures.arrivals_international,
+        national_measures.arrivals_international_source,
+        national_measures.arrivals_international_days,
         local_sums.bed_days_capacity,
         local_sums.bed_days_occupied,
         national_measures.asylum_applications,
+        national_measures.asylum_applications_source,
+        national_measures.asylum_applications_days,
         national_measures.first_time_applications,
+        national_measures.first_time_applications_days,
         national_measures.decisions_total,
+        national_measures.decisions_total_source,
+        national_measures.decisions_total_days,
         national_measures.decisions_positive,
+        national_measures.decisions_positive_days,
+        local_sums.arrivals_dates,
+        local_sums.arrivals_national_report_dates,
+        local_sums.bed_days_dates,
+        local_sums.needs_dates,
+        coalesce(local_sums.funding_dates, '{}')
+        + coalesce(national_measures.funding_dates, '{}') as funding_dates,
         local_sums.people_in_need,
         local_sums.people_reached,
         -- Municipalities' lines plus the national bodies' lines for the whole country.
@@ -128,9 +149,24 @@ final as (
         cast(joined.period_start as date) as period_start,
         cast(joined.period_end as date) as period_end,
         cast(joined.period_grain as text) as period_grain,
-        cast(geography.population as bigint) as population,
-        cast(geography.population_reference_year as integer) as population_reference_year,
-        {{ situation_figures('joined', 'geography.population') }},
+        cast(populations.population as bigint) as population,
+        cast(populations.reference_year as integer) as population_reference_year,
+        cast(populations.population_source as text) as population_source,
+        {{ situation_figures('joined', 'populations.population') }},
+        cast(joined.arrivals_international_source as text) as arrivals_international_source,
+        cast(joined.asylum_applications_source as text) as asylum_applications_source,
+        cast(joined.decisions_total_source as text) as decisions_source,
+        {{ coverage_columns('joined', {
+            'arrivals': covered_days('joined.arrivals_dates'),
+            'arrivals_national_report': covered_days('joined.arrivals_national_report_dates'),
+            'arrivals_international': 'joined.arrivals_international_days',
+            'bed_days_capacity': covered_days('joined.bed_days_dates'),
+            'asylum_applications': 'joined.asylum_applications_days',
+            'first_time_applications': 'joined.first_time_applications_days',
+            'decisions_total': 'joined.decisions_total_days',
+            'people_in_need': covered_days('joined.needs_dates'),
+            'funding_planned_eur': covered_days('joined.funding_dates'),
+        }) }},
         cast(joined.municipalities_reporting as integer) as municipalities_reporting,
         cast(array_to_string(joined.source_dataset_keys, ', ') as text) as source_datasets,
         cast(joined.latest_batch_id as bigint) as latest_batch_id,
@@ -141,10 +177,11 @@ final as (
     from joined
     left join countries
         on joined.country_key = countries.country_key
-    left join geography
+    left join populations
         on
-            joined.country_key = geography.geography_key
-            and geography.geography_level = 'country'
+            joined.country_key = populations.country_key
+            and extract(year from joined.period_start)
+            between populations.valid_from_year and populations.valid_to_year
 
 )
 

@@ -1,15 +1,22 @@
--- Where the governance levels disagree, and by how much: for each metric, country
--- and month or year, the sum of the municipalities' reports, the national figure
--- and the international one, with their differences in persons and in per cent of
--- the figure they are compared with. Only periods where at least two of the three
--- figures exist are listed.
---   arrivals: municipalities' registrations | the national body's registrations |
---     UNHCR ODP's arrivals
---   asylum_applications: - | Eurostat (the national authorities' statistics) |
---     UNHCR (all application types; years only)
---   asylum_decisions: - | Eurostat first instance | UNHCR (all instances; years)
+-- Where the governance levels and the sources disagree, and by how much: for each
+-- metric, country and month or year, two or three figures of the same thing with
+-- their differences in persons and in per cent of the figure they are compared with.
+-- Only periods where at least two figures exist are listed.
+--   arrivals: the municipalities' registrations | the national body's, for the
+--     same municipalities only (like for like; municipalities_compared says how
+--     many), each reduced by the rule for several authorities
+--   arrivals_international: - | the national body's registrations | UNHCR ODP
+--   asylum_applications: - | Eurostat | UNHCR (new and repeat, persons; years)
+--   asylum_decisions: - | Eurostat first instance | UNHCR first instance (years)
+-- The municipalities' own comparison, per authority, is detail.mart_reconciliation_local.
 
 with
+
+local_measures as (
+
+    select * from {{ ref('int_situation_local_measures') }}
+
+),
 
 national as (
 
@@ -17,50 +24,58 @@ national as (
 
 ),
 
-applications as (
+candidates as (
 
-    select * from {{ ref('fct_asylum_applications') }}
-
-),
-
-decisions as (
-
-    select * from {{ ref('fct_asylum_decisions') }}
+    select * from {{ ref('int_situation_national_figures') }}
 
 ),
 
-unhcr_applications as (
+paired_municipalities as (
 
+    -- Like for like: only municipalities for which both sides reported the period.
     select
         country_key,
         period_start,
-        sum(applications) as applications,
-        max(batch_id) as batch_id
-    from applications
-    where
-        source_dataset_key = 'unhcr__asylum_applications'
-        and period_grain = 'year'
-        and sex = 'T'
-        and is_all_ages
-    group by country_key, period_start
+        period_end,
+        period_grain,
+        sum(arrivals) filter (where arrivals_national_report is not null) as local_sum,
+        sum(arrivals_national_report) filter (where arrivals is not null) as national_figure,
+        count(*) filter (
+            where arrivals is not null and arrivals_national_report is not null
+        ) as municipalities_compared,
+        max(latest_batch_id) as latest_batch_id
+    from local_measures
+    where period_grain in ('month', 'year')
+    group by country_key, period_start, period_end, period_grain
 
 ),
 
-unhcr_decisions as (
+source_pairs as (
 
+    -- Eurostat's figure (the complete one the preference rule ranks first among
+    -- Eurostat's datasets) against UNHCR's, for the same country and period.
     select
         country_key,
         period_start,
-        sum(decisions) as decisions,
-        max(batch_id) as batch_id
-    from decisions
+        period_end,
+        period_grain,
+        case metric when 'decisions_total' then 'asylum_decisions' else metric end as metric,
+        (array_agg(figure order by source_preference) filter (
+            where source_dataset_key like 'eurostat%' and is_complete_period
+        ))[1] as national_figure,
+        (array_agg(source_dataset_key order by source_preference) filter (
+            where source_dataset_key like 'eurostat%' and is_complete_period
+        ))[1] as national_source,
+        max(figure) filter (where source_dataset_key like 'unhcr\_\_%') as international_figure,
+        max(source_dataset_key) filter (
+            where source_dataset_key like 'unhcr\_\_%'
+        ) as international_source,
+        max(latest_batch_id) as latest_batch_id
+    from candidates
     where
-        source_dataset_key = 'unhcr__asylum_decisions'
-        and period_grain = 'year'
-        and decision = 'total'
-        and sex = 'T'
-        and is_all_ages
-    group by country_key, period_start
+        metric in ('asylum_applications', 'decisions_total')
+        and period_grain in ('month', 'year')
+    group by country_key, period_start, period_end, period_grain, metric
 
 ),
 
@@ -68,16 +83,42 @@ figures as (
 
     select
         'arrivals' as metric,
+        national.country_key,
+        national.period_start,
+        national.period_end,
+        national.period_grain,
+        paired_municipalities.local_sum,
+        paired_municipalities.national_figure,
+        null as international_figure,
+        paired_municipalities.municipalities_compared,
+        'submissions__registered_arrivals (municipality)' as local_source,
+        'submissions__registered_arrivals (national)' as national_source,
+        null as international_source,
+        national.source_datasets,
+        paired_municipalities.latest_batch_id,
+        national.quality_score
+    from national
+    inner join paired_municipalities
+        on
+            national.country_key = paired_municipalities.country_key
+            and national.period_start = paired_municipalities.period_start
+            and national.period_grain = paired_municipalities.period_grain
+
+    union all
+
+    select
+        'arrivals_international' as metric,
         country_key,
         period_start,
         period_end,
         period_grain,
-        arrivals as local_sum,
+        null as local_sum,
         arrivals_national_report as national_figure,
         arrivals_international as international_figure,
-        'submissions__registered_arrivals (municipality)' as local_source,
+        null as municipalities_compared,
+        null as local_source,
         'submissions__registered_arrivals (national)' as national_source,
-        'unhcr_odp__arrivals_timeseries' as international_source,
+        arrivals_international_source as international_source,
         source_datasets,
         latest_batch_id,
         quality_score
@@ -87,52 +128,27 @@ figures as (
     union all
 
     select
-        'asylum_applications' as metric,
-        national.country_key,
-        national.period_start,
-        national.period_end,
-        national.period_grain,
+        source_pairs.metric,
+        source_pairs.country_key,
+        source_pairs.period_start,
+        source_pairs.period_end,
+        source_pairs.period_grain,
         null as local_sum,
-        national.asylum_applications as national_figure,
-        unhcr_applications.applications as international_figure,
+        source_pairs.national_figure,
+        source_pairs.international_figure,
+        null as municipalities_compared,
         null as local_source,
-        'eurostat__asylum_applicants' as national_source,
-        'unhcr__asylum_applications' as international_source,
+        source_pairs.national_source,
+        source_pairs.international_source,
         national.source_datasets,
-        greatest(national.latest_batch_id, unhcr_applications.batch_id) as latest_batch_id,
+        source_pairs.latest_batch_id,
         national.quality_score
-    from national
-    left join unhcr_applications
+    from source_pairs
+    left join national
         on
-            national.country_key = unhcr_applications.country_key
-            and national.period_start = unhcr_applications.period_start
-            and national.period_grain = 'year'
-    where national.period_grain in ('month', 'year')
-
-    union all
-
-    select
-        'asylum_decisions' as metric,
-        national.country_key,
-        national.period_start,
-        national.period_end,
-        national.period_grain,
-        null as local_sum,
-        national.decisions_total as national_figure,
-        unhcr_decisions.decisions as international_figure,
-        null as local_source,
-        'eurostat__asylum_decisions_first_instance' as national_source,
-        'unhcr__asylum_decisions' as international_source,
-        national.source_datasets,
-        greatest(national.latest_batch_id, unhcr_decisions.batch_id) as latest_batch_id,
-        national.quality_score
-    from national
-    left join unhcr_decisions
-        on
-            national.country_key = unhcr_decisions.country_key
-            and national.period_start = unhcr_decisions.period_start
-            and national.period_grain = 'year'
-    where national.period_grain = 'year'
+            source_pairs.country_key = national.country_key
+            and source_pairs.period_start = national.period_start
+            and source_pairs.period_grain = national.period_grain
 
 ),
 
@@ -158,6 +174,7 @@ final as (
         cast(local_sum as bigint) as local_sum,
         cast(national_figure as bigint) as national_figure,
         cast(international_figure as bigint) as international_figure,
+        cast(municipalities_compared as integer) as municipalities_compared,
         cast(national_figure - local_sum as bigint) as national_minus_local,
         cast(
             100.0 * (national_figure - local_sum) / nullif(national_figure, 0) as numeric(9, 2)

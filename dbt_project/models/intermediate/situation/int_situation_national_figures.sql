@@ -1,0 +1,347 @@
+-- The figures that exist per country only, one row per country, calendar period
+-- (month, quarter, year), metric and dataset holding a figure: UNHCR's arrivals,
+-- asylum applications and first-instance decisions (Eurostat and UNHCR). Each row
+-- says how many days of the period its source rows cover, so a year of four months
+-- is never shown as the year, and `is_chosen` marks the one dataset per country,
+-- period and metric the source-preference rule (seed ref_source_preference) picks:
+-- the national marts show it, mart_reconciliation compares the others with it.
+
+with
+
+arrivals as (
+
+    select * from {{ ref('fct_arrivals') }}
+
+),
+
+applications as (
+
+    select * from {{ ref('fct_asylum_applications') }}
+
+),
+
+decisions as (
+
+    select * from {{ ref('fct_asylum_decisions') }}
+
+),
+
+preferences as (
+
+    select * from {{ ref('ref_source_preference') }}
+
+),
+
+odp_arrivals as (
+
+    -- ODP sends each country's arrivals per day and per month: the months only, so
+    -- nothing is counted twice; per place for a year, or the year so far.
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        'arrivals_international' as metric,
+        sum(arrivals) as figure,
+        max(batch_id) as batch_id
+    from arrivals
+    where
+        reporting_level = 'international'
+        and (
+            (source_dataset_key = 'unhcr_odp__arrivals_timeseries' and period_grain = 'month')
+            or source_dataset_key = 'unhcr_odp__arrivals_by_sublocation'
+        )
+    group by country_key, period_start, period_end, source_dataset_key
+
+),
+
+eurostat_applications as (
+
+    -- All ages and sexes; the published all-origins total where the source sent one.
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        coalesce(
+            sum(applications) filter (where application_type = 'total' and origin_kind = 'all'),
+            sum(applications) filter (where application_type = 'total' and origin_kind <> 'all')
+        ) as asylum_applications,
+        coalesce(
+            sum(applications) filter (
+                where application_type = 'first_time' and origin_kind = 'all'
+            ),
+            sum(applications) filter (
+                where application_type = 'first_time' and origin_kind <> 'all'
+            )
+        ) as first_time_applications,
+        max(batch_id) as batch_id
+    from applications
+    where
+        source_dataset_key in (
+            'eurostat__asylum_applicants_monthly', 'eurostat__asylum_applicants_annual'
+        )
+        and sex = 'T'
+        and is_all_ages
+    group by country_key, period_start, period_end, source_dataset_key
+
+),
+
+unhcr_applications as (
+
+    -- New and repeat applications of persons (not appeals, not cases), all origins.
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        'asylum_applications' as metric,
+        sum(applications) as figure,
+        max(batch_id) as batch_id
+    from applications
+    where
+        source_dataset_key = 'unhcr__asylum_applications'
+        and sex = 'T'
+        and is_all_ages
+        and count_unit = 'P'
+        and (application_type in ('new', 'repeat') or source_application_type = 'NR')
+    group by country_key, period_start, period_end, source_dataset_key
+
+),
+
+eurostat_decisions as (
+
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        coalesce(
+            sum(decisions) filter (where decision = 'total' and origin_kind = 'all'),
+            sum(decisions) filter (where decision = 'total' and origin_kind <> 'all')
+        ) as decisions_total,
+        coalesce(
+            sum(decisions) filter (where decision = 'positive' and origin_kind = 'all'),
+            sum(decisions) filter (where decision = 'positive' and origin_kind <> 'all')
+        ) as decisions_positive,
+        max(batch_id) as batch_id
+    from decisions
+    where
+        source_dataset_key = 'eurostat__asylum_decisions_first_instance'
+        and sex = 'T'
+        and is_all_ages
+    group by country_key, period_start, period_end, source_dataset_key
+
+),
+
+unhcr_decisions as (
+
+    -- First-instance decisions on persons, as Eurostat counts them: recognised,
+    -- complementary protection and rejected (UNHCR's `closed` are not decisions).
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        sum(decisions) filter (
+            where decision in ('refugee_status', 'complementary_protection', 'negative')
+        ) as decisions_total,
+        sum(decisions) filter (
+            where decision in ('refugee_status', 'complementary_protection')
+        ) as decisions_positive,
+        max(batch_id) as batch_id
+    from decisions
+    where
+        source_dataset_key = 'unhcr__asylum_decisions'
+        and sex = 'T'
+        and is_all_ages
+        and count_unit = 'P'
+        and procedure_level in ('FI', 'FA')
+    group by country_key, period_start, period_end, source_dataset_key
+
+),
+
+two_figure_sources as (
+
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        batch_id,
+        asylum_applications as figure_1,
+        first_time_applications as figure_2,
+        'asylum_applications' as metric_1,
+        'first_time_applications' as metric_2
+    from eurostat_applications
+
+    union all
+
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        batch_id,
+        decisions_total as figure_1,
+        decisions_positive as figure_2,
+        'decisions_total' as metric_1,
+        'decisions_positive' as metric_2
+    from eurostat_decisions
+
+    union all
+
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        batch_id,
+        decisions_total as figure_1,
+        decisions_positive as figure_2,
+        'decisions_total' as metric_1,
+        'decisions_positive' as metric_2
+    from unhcr_decisions
+
+),
+
+source_rows as (
+
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        metric,
+        figure,
+        batch_id
+    from odp_arrivals
+
+    union all
+
+    select
+        country_key,
+        period_start,
+        period_end,
+        source_dataset_key,
+        metric,
+        figure,
+        batch_id
+    from unhcr_applications
+
+    union all
+
+    select
+        two_figure_sources.country_key,
+        two_figure_sources.period_start,
+        two_figure_sources.period_end,
+        two_figure_sources.source_dataset_key,
+        pairs.metric,
+        pairs.figure,
+        two_figure_sources.batch_id
+    from two_figure_sources
+    cross join lateral (
+        values
+        (two_figure_sources.metric_1, two_figure_sources.figure_1),
+        (two_figure_sources.metric_2, two_figure_sources.figure_2)
+    ) as pairs (metric, figure)
+
+),
+
+placed as (
+
+    select
+        source_rows.*,
+        mart_grains.mart_grain as period_grain,
+        {{ mart_period_start('source_rows.period_start') }} as mart_period_start,
+        {{ mart_period_end('source_rows.period_start') }} as mart_period_end
+    from source_rows
+    {{ in_mart_periods(['month', 'quarter', 'year'], 'source_rows') }}
+    where source_rows.figure is not null
+
+),
+
+per_source as (
+
+    select
+        country_key,
+        mart_period_start as period_start,
+        mart_period_end as period_end,
+        period_grain,
+        metric,
+        source_dataset_key,
+        sum(figure) as figure,
+        {{ covered_dates('period_start', 'period_end') }} as covered,
+        max(batch_id) as batch_id
+    from placed
+    group by
+        country_key, mart_period_start, mart_period_end, period_grain, metric, source_dataset_key
+
+),
+
+ranked as (
+
+    -- A country's own rule replaces the `*` rule, a grain's own row the `*` row.
+    select
+        per_source.*,
+        {{ covered_days('per_source.covered') }} as days_covered,
+        preferences.preference,
+        row_number() over (
+            partition by
+                per_source.country_key, per_source.period_start, per_source.period_grain,
+                per_source.metric, per_source.source_dataset_key
+            order by
+                preferences.country_key = '*',
+                preferences.period_grain = '*'
+        ) as rule_rank
+    from per_source
+    inner join preferences
+        on
+            per_source.metric = preferences.metric
+            and per_source.source_dataset_key = preferences.source_dataset_key
+            and preferences.country_key in (per_source.country_key, '*')
+            and preferences.period_grain in (per_source.period_grain, '*')
+
+),
+
+chosen as (
+
+    select
+        *,
+        count(*) over (
+            partition by country_key, period_start, period_grain, metric
+        ) - 1 as other_sources,
+        row_number() over (
+            partition by country_key, period_start, period_grain, metric
+            order by
+                days_covered = period_end - period_start + 1 desc,
+                preference asc,
+                days_covered desc
+        ) as choice
+    from ranked
+    where rule_rank = 1
+
+),
+
+final as (
+
+    select
+        cast(country_key as text) as country_key,
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(period_grain as text) as period_grain,
+        cast(metric as text) as metric,
+        cast(source_dataset_key as text) as source_dataset_key,
+        cast(figure as bigint) as figure,
+        cast(preference as integer) as source_preference,
+        cast(choice = 1 as boolean) as is_chosen,
+        cast(other_sources as integer) as other_sources,
+        cast(period_end - period_start + 1 as integer) as days_in_period,
+        cast(days_covered as integer) as days_covered,
+        cast(days_covered = period_end - period_start + 1 as boolean) as is_complete_period,
+        cast(batch_id as bigint) as latest_batch_id
+    from chosen
+
+)
+
+select * from final
