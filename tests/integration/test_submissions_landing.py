@@ -159,4 +159,4 @@ def test_a_greek_municipality_passes_the_gate(seeded, tmp_path):
     bad = _capacity_file(tmp_path / "nowhere.csv", [(10, 5)], municipality="GR9999")
     result = submit(seeded, bad, "reception_capacity", municipality="GR3701",
                     dry_run=True, report_dir=tmp_path)  # fmt: skip
-    assert result.status in ("rejected", "partial") and result.rows_loaded == 0
+    assert (result.status, result.rows_quarantined) == ("failed", 1)
