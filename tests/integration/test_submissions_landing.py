@@ -19,13 +19,13 @@ HEADER = ["report_date", "facility_id", "facility_name", "municipality", "facili
           "capacity_beds", "occupied_beds"]  # fmt: skip
 
 
-def _capacity_file(path, rows):
+def _capacity_file(path, rows, municipality="MK00405"):
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(HEADER)
         for day, occupied in rows:
             w.writerow([f"{day:02d}.03.2025", "MK-TC-VINOJUG", "Transit Centre Vinojug",
-                        "MK00405", "transit_centre", "500", str(occupied)])  # fmt: skip
+                        municipality, "transit_centre", "500", str(occupied)])  # fmt: skip
     return path
 
 
@@ -146,3 +146,17 @@ def test_mwh_submit_dry_run_and_exit_codes(seeded, tmp_path):
             "select count(*) from ops.batches where file_name = 'good.csv'"
         ).fetchone()
     assert dry_rows == 0
+
+
+def test_a_greek_municipality_passes_the_gate(seeded, tmp_path):
+    """ref_municipalities holds Greece's municipalities too (national_code a column
+    more): a Greek code is known as the file's scope and as a value, an unknown one
+    is not."""
+    good = _capacity_file(tmp_path / "patras.csv", [(10, 5)], municipality="GR3701")
+    result = submit(seeded, good, "reception_capacity", municipality="GR3701",
+                    dry_run=True, report_dir=tmp_path)  # fmt: skip
+    assert (result.status, result.rows_loaded) == ("passed", 1), result.reasons
+    bad = _capacity_file(tmp_path / "nowhere.csv", [(10, 5)], municipality="GR9999")
+    result = submit(seeded, bad, "reception_capacity", municipality="GR3701",
+                    dry_run=True, report_dir=tmp_path)  # fmt: skip
+    assert (result.status, result.rows_quarantined) == ("failed", 1)

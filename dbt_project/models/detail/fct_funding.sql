@@ -19,7 +19,7 @@
 }}
 
 {#- A national body's file names no place: its funds are the country's, the one
-    whose ministries submit (every municipality of ref_municipalities is in it). #}
+    whose ministries submit (North Macedonia's, by default). #}
 {%- set national_country_key = var('submissions_country_key', 'MKD') %}
 
 with

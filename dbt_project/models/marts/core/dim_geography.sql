@@ -1,5 +1,6 @@
--- Every place a figure can be reported for, one row per place: North Macedonia's
--- municipalities (LAU), its statistical regions (NUTS 3), the country as NUTS 2
+-- Every place a figure can be reported for, one row per place: the municipalities
+-- of ref_municipalities (North Macedonia, Greece, Slovenia, Bosnia and Herzegovina,
+-- Montenegro), North Macedonia's statistical regions (NUTS 3), the country as NUTS 2
 -- region, and every country. Each row names the places above it, so that local
 -- figures roll up municipality -> NUTS 3 -> NUTS 2 -> country; region groups are in
 -- dim_region_group_member.
@@ -9,6 +10,12 @@ with
 municipalities as (
 
     select * from {{ ref('ref_municipalities') }}
+
+),
+
+municipal_populations as (
+
+    select * from {{ ref('ref_municipal_populations') }}
 
 ),
 
@@ -46,8 +53,8 @@ country_populations as (
     select *
     from (
         values
-        ('MKD', 1836713, 2021)
-    ) as populations (iso3, population, population_reference_year)
+        ('MKD', 1836713, 2021, 'sso_census_2021')
+    ) as populations (iso3, population, population_reference_year, population_source)
 
 ),
 
@@ -73,13 +80,17 @@ municipality_rows as (
         municipalities.nuts3_code,
         country_nuts2.nuts2_code,
         countries.iso3 as country_key,
-        cast(null as bigint) as population,
-        cast(null as integer) as population_reference_year
+        municipal_populations.population,
+        municipal_populations.reference_year as population_reference_year,
+        municipal_populations.population_source
     from municipalities
     inner join countries
         on municipalities.country_code = countries.iso2
-    inner join country_nuts2
+    -- Only North Macedonia's NUTS regions are held: elsewhere the NUTS codes are null.
+    left join country_nuts2
         on countries.iso3 = country_nuts2.iso3
+    left join municipal_populations
+        on municipalities.lau_code = municipal_populations.lau_code
 
 ),
 
@@ -95,7 +106,8 @@ nuts3_rows as (
         country_nuts2.nuts2_code,
         country_nuts2.iso3 as country_key,
         cast(null as bigint) as population,
-        cast(null as integer) as population_reference_year
+        cast(null as integer) as population_reference_year,
+        cast(null as text) as population_source
     from nuts3_regions
     inner join country_nuts2
         on left(nuts3_regions.nuts3_code, 2) = country_nuts2.nuts_country_code
@@ -115,7 +127,8 @@ nuts2_rows as (
         country_nuts2.iso3 as country_key,
         -- MK00 covers the whole country: its population is the country's.
         country_populations.population,
-        country_populations.population_reference_year
+        country_populations.population_reference_year,
+        country_populations.population_source
     from country_nuts2
     inner join countries
         on country_nuts2.iso3 = countries.iso3
@@ -136,7 +149,8 @@ country_rows as (
         cast(null as text) as nuts2_code,
         countries.iso3 as country_key,
         country_populations.population,
-        country_populations.population_reference_year
+        country_populations.population_reference_year,
+        country_populations.population_source
     from countries
     left join country_populations
         on countries.iso3 = country_populations.iso3
@@ -167,7 +181,8 @@ final as (
         cast(nuts2_code as text) as nuts2_code,
         cast(country_key as text) as country_key,
         cast(population as bigint) as population,
-        cast(population_reference_year as integer) as population_reference_year
+        cast(population_reference_year as integer) as population_reference_year,
+        cast(population_source as text) as population_source
     from unioned
 
 )
