@@ -130,12 +130,13 @@ def test_geography_hierarchy_from_municipality_to_country(built):
         ("Vardar",), ("East",), ("South-West",), ("South-East",), ("Pelagonia",), ("Polog",),
         ("North-East",), ("Skopje",),
     ]  # fmt: skip
-    # Only published figures: every municipality's (test_municipal_populations) and North
-    # Macedonia's 2021 census total above them, no estimates.
+    # Only published figures: every municipality's (test_municipal_populations) and each
+    # country's census total above them (its municipalities added up), no estimates.
     assert _rows(dsn, "select geography_key, population, population_reference_year"
                       " from marts.dim_geography where population is not null"
                       " and geography_level != 'municipality' order by geography_key") == [
-        ("MK00", 1836713, 2021), ("MKD", 1836713, 2021)
+        ("BIH", 3531159, 2013), ("GRC", 10432481, 2021), ("MK00", 1836713, 2021),
+        ("MKD", 1836713, 2021), ("MNE", 623633, 2023), ("SVN", 2108977, 2021),
     ]  # fmt: skip
 
 

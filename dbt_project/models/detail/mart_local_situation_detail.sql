@@ -40,6 +40,7 @@ final as (
         measures.period_grain,
         cast(geography.population as bigint) as population,
         cast(geography.population_reference_year as integer) as population_reference_year,
+        cast(geography.population_source as text) as population_source,
         measures.arrivals,
         cast(
             {{ per_thousand('measures.arrivals', 'geography.population') }} as numeric(12, 4)

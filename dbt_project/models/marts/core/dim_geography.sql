@@ -47,14 +47,14 @@ nuts3_regions as (
 country_populations as (
 
     -- Only figures published by a statistics office; a place without one stays
-    -- null rather than estimated. North Macedonia: Census of Population,
-    -- Households and Dwellings 2021 (State Statistical Office), total resident
-    -- population.
-    select *
-    from (
-        values
-        ('MKD', 1836713, 2021, 'sso_census_2021')
-    ) as populations (iso3, population, population_reference_year, population_source)
+    -- null rather than estimated: the census total of the country's municipalities
+    -- (seed ref_municipal_populations, equal to the official total).
+    select
+        country_key as iso3,
+        population,
+        reference_year as population_reference_year,
+        population_source
+    from {{ ref('int_census_populations') }}
 
 ),
 

@@ -35,6 +35,7 @@ final as (
         period_grain,
         population,
         population_reference_year,
+        population_source,
         {{ disclosed('arrivals') }} as arrivals,
         {{ disclosed_with('arrivals_per_1000', 'arrivals') }} as arrivals_per_1000,
         {{ disclosed('arrivals_national_report') }} as arrivals_national_report,
