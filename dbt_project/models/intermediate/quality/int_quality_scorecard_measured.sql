@@ -1,10 +1,13 @@
--- The measurements behind the quality scorecard, one row per dataset, geography and
--- period at three levels (municipality, country, region group), before any score:
--- the latest promoted batch and its age, reports expected and received, rows
--- received and passed by the contributing batches, and the local and national
--- arrivals compared. mart_quality_scorecard turns them into scores.
-
-{%- set arrivals_dataset = 'submissions__registered_arrivals' %}
+-- The measurements behind the quality scorecard, before any score: one row per dataset,
+-- geography and period at three levels (municipality, country, region group; macro
+-- scoped_to_levels writes the levels once), and one row per dataset as a whole
+-- (`dataset`, every dataset, also those feeding no fact). Per row: the latest promoted
+-- batch (freshness is measured from it when the scorecard is read), the units expected
+-- to report and those that did, the rows received and passed (failed files included),
+-- and two figures of the same thing from two reporters or sources
+-- (int_quality_consistency_measured); the dataset rows come from
+-- int_quality_dataset_measured. mart_quality_scorecard turns them into scores with
+-- their reasons.
 
 with
 
@@ -17,6 +20,12 @@ contributions as (
 expected as (
 
     select * from {{ ref('int_quality_reports_expected') }}
+
+),
+
+batches as (
+
+    select * from {{ ref('int_quality_batches') }}
 
 ),
 
@@ -33,260 +42,130 @@ members as (
 
 ),
 
-batches as (
+municipalities as (
 
-    select * from {{ source('ops', 'batches') }}
+    select * from {{ ref('ref_municipalities') }}
 
 ),
 
-promoted_batches as (
+countries as (
 
+    select * from {{ ref('ref_countries') }}
+
+),
+
+consistency as (
+
+    select * from {{ ref('int_quality_consistency_measured') }}
+
+),
+
+dataset_rows as (
+
+    select * from {{ ref('int_quality_dataset_measured') }}
+
+),
+
+-- ---------------------------------------------------------------- the rows
+
+failed_files as (
+
+    -- A municipality's file the gate failed: no fact has its rows, but it was due.
     select
-        batches.batch_id,
-        sources.source_dataset_key,
-        batches.municipality,
-        coalesce(batches.rows_received, 0) as rows_received,
-        coalesce(batches.rows_loaded, 0) as rows_loaded,
-        batches.loaded_at
+        batches.source_dataset_key,
+        'municipality' as geography_level,
+        batches.municipality as geography_key,
+        batches.country_key,
+        grains.period_grain,
+        case grains.period_grain
+            when 'month' then batches.period_month else batches.period_year
+        end as period_start,
+        batches.batch_id
     from batches
-    inner join sources
-        on
-            batches.source = sources.source
-            and batches.dataset = sources.dataset
-    where batches.status in ('passed', 'warned', 'partial')
+    cross join (values ('month'), ('year')) as grains (period_grain)
+    where batches.is_failed and batches.municipality is not null
 
 ),
 
--- ---------------------------------------------------------------- freshness
-
-reporters as (
+placed_batches as (
 
     select distinct
         source_dataset_key,
-        reporter_key,
-        reporter_level,
+        geography_level,
+        geography_key,
         country_key,
-        is_submitted
+        period_grain,
+        period_start,
+        batch_id
+    from contributions
+
+    union
+
+    select
+        source_dataset_key,
+        geography_level,
+        geography_key,
+        country_key,
+        period_grain,
+        period_start,
+        batch_id
+    from failed_files
+
+),
+
+expected_places as (
+
+    -- Expected reporters that did not report still get a row: a municipality as
+    -- itself, a national body or an API dataset's country as the country.
+    select
+        source_dataset_key,
+        reporter_level as geography_level,
+        reporter_key as geography_key,
+        country_key,
+        period_grain,
+        period_start,
+        cast(null as bigint) as batch_id
     from expected
 
 ),
 
-reporter_batches as (
+scoped as (
 
-    -- A submitted dataset's reporter: its own files (those its facts come from and,
-    -- for a municipality, every promoted file the ledger has from it). An API
-    -- dataset: every promoted batch of the dataset, whichever country it is for.
-    select
-        reporters.source_dataset_key,
-        reporters.reporter_key,
-        reporters.country_key,
-        contributions.batch_id
-    from reporters
-    inner join contributions
-        on
-            reporters.source_dataset_key = contributions.source_dataset_key
-            and reporters.reporter_key = contributions.reporter_key
-    where reporters.is_submitted
-
-    union
-
-    select
-        reporters.source_dataset_key,
-        reporters.reporter_key,
-        reporters.country_key,
-        promoted_batches.batch_id
-    from reporters
-    inner join promoted_batches
-        on
-            reporters.source_dataset_key = promoted_batches.source_dataset_key
-            and reporters.reporter_key = promoted_batches.municipality
-    where reporters.is_submitted and reporters.reporter_level = 'municipality'
-
-    union
-
-    select
-        reporters.source_dataset_key,
-        reporters.reporter_key,
-        reporters.country_key,
-        promoted_batches.batch_id
-    from reporters
-    inner join promoted_batches
-        on reporters.source_dataset_key = promoted_batches.source_dataset_key
-    where not reporters.is_submitted
+    {{ scoped_to_levels('placed_batches', 'members') }}
 
 ),
 
-reporter_batch_times as (
+scoped_expected as (
 
-    select
-        reporter_batches.source_dataset_key,
-        reporter_batches.reporter_key,
-        reporter_batches.country_key,
-        reporter_batches.batch_id,
-        promoted_batches.loaded_at
-    from reporter_batches
-    inner join promoted_batches
-        on reporter_batches.batch_id = promoted_batches.batch_id
+    {{ scoped_to_levels('expected_places', 'members') }}
 
 ),
 
-reporter_latest as (
+universe as (
 
-    select distinct on (source_dataset_key, reporter_key)
-        source_dataset_key,
-        reporter_key,
-        batch_id as latest_batch_id,
-        loaded_at as latest_loaded_at
-    from reporter_batch_times
-    order by 1 asc, 2 asc, 4 desc, 3 desc
-
-),
-
-country_latest as (
-
-    select distinct on (source_dataset_key, country_key)
-        source_dataset_key,
-        country_key,
-        batch_id as latest_batch_id,
-        loaded_at as latest_loaded_at
-    from reporter_batch_times
-    order by 1 asc, 2 asc, 4 desc, 3 desc
-
-),
-
-region_latest as (
-
-    select distinct on (reporter_batch_times.source_dataset_key, members.region_group_key)
-        reporter_batch_times.source_dataset_key,
-        members.region_group_key,
-        reporter_batch_times.batch_id as latest_batch_id,
-        reporter_batch_times.loaded_at as latest_loaded_at
-    from reporter_batch_times
-    inner join members
-        on reporter_batch_times.country_key = members.country_key
-    order by 1 asc, 2 asc, 4 desc, 3 desc
-
-),
-
--- ---------------------------------------------------------------- validity
-
-scoped_batches as (
-
-    -- The distinct promoted batches contributing rows to each geography and period.
     select distinct
         source_dataset_key,
-        'municipality' as geography_level,
-        geography_key,
+        scope_level,
+        scope_key,
         period_grain,
         period_start,
-        batch_id
-    from contributions
-    where geography_level = 'municipality'
+        case when scope_level = 'region_group' then null else country_key end as country_key
+    from scoped
 
     union
 
     select distinct
         source_dataset_key,
-        'country' as geography_level,
-        country_key as geography_key,
+        scope_level,
+        scope_key,
         period_grain,
         period_start,
-        batch_id
-    from contributions
-
-    union
-
-    select distinct
-        contributions.source_dataset_key,
-        'region_group' as geography_level,
-        members.region_group_key as geography_key,
-        contributions.period_grain,
-        contributions.period_start,
-        contributions.batch_id
-    from contributions
-    inner join members
-        on contributions.country_key = members.country_key
+        case when scope_level = 'region_group' then null else country_key end as country_key
+    from scoped_expected
 
 ),
 
-scoped_rows as (
-
-    select
-        scoped_batches.source_dataset_key,
-        scoped_batches.geography_level,
-        scoped_batches.geography_key,
-        scoped_batches.period_grain,
-        scoped_batches.period_start,
-        sum(promoted_batches.rows_received) as rows_received,
-        sum(promoted_batches.rows_loaded) as rows_passed
-    from scoped_batches
-    inner join promoted_batches
-        on scoped_batches.batch_id = promoted_batches.batch_id
-    group by 1, 2, 3, 4, 5
-
-),
-
--- ---------------------------------------------------------------- consistency
-
-arrivals_sides as (
-
-    -- Leaf arrivals a municipality reported for itself and the national body's
-    -- figure for the same municipality and month.
-    select
-        source_dataset_key,
-        geography_key,
-        country_key,
-        period_grain,
-        period_start,
-        sum(leaf_arrivals) filter (where reporting_level = 'municipality') as local_sum,
-        sum(leaf_arrivals) filter (where reporting_level = 'national') as national_figure
-    from contributions
-    where
-        source_dataset_key = '{{ arrivals_dataset }}'
-        and geography_level = 'municipality'
-    group by 1, 2, 3, 4, 5
-
-),
-
-arrivals_pairs as (
-
-    -- Only where both sides exist: a missing side is not a difference.
-    select * from arrivals_sides
-    where local_sum is not null and national_figure is not null
-
-),
-
-country_pairs as (
-
-    select
-        source_dataset_key,
-        country_key,
-        period_grain,
-        period_start,
-        sum(local_sum) as local_sum,
-        sum(national_figure) as national_figure
-    from arrivals_pairs
-    group by 1, 2, 3, 4
-
-),
-
-region_pairs as (
-
-    select
-        country_pairs.source_dataset_key,
-        members.region_group_key,
-        country_pairs.period_grain,
-        country_pairs.period_start,
-        sum(country_pairs.local_sum) as local_sum,
-        sum(country_pairs.national_figure) as national_figure
-    from country_pairs
-    inner join members
-        on country_pairs.country_key = members.country_key
-    group by 1, 2, 3, 4
-
-),
-
--- ---------------------------------------------------------------- completeness
+-- ---------------------------------------------------------------- freshness
 
 municipality_reporters as (
 
@@ -298,53 +177,142 @@ municipality_reporters as (
 
 ),
 
-municipality_periods as (
+freshness_batches as (
 
-    -- Every municipality with data for the dataset in the period, and every
-    -- municipality expected to report that did not.
-    select
-        source_dataset_key,
-        geography_key,
-        country_key,
-        period_grain,
-        period_start
-    from contributions
-    where geography_level = 'municipality'
+    -- The batches whose age is the row's freshness. A submitted dataset: a
+    -- municipality that has submitted it, its own files; any other municipality, its
+    -- country's national body's; a country or region group, every file placed in it.
+    -- An API dataset: its latest batch, whichever countries it changed.
+    select distinct
+        scoped.source_dataset_key,
+        scoped.scope_level,
+        scoped.scope_key,
+        scoped.batch_id
+    from scoped
+    inner join sources
+        on scoped.source_dataset_key = sources.source_dataset_key
+    where sources.source = 'submissions' and scoped.scope_level <> 'municipality'
 
     union
 
     select
-        source_dataset_key,
-        reporter_key as geography_key,
-        country_key,
-        period_grain,
-        period_start
-    from expected
-    where reporter_level = 'municipality'
+        batches.source_dataset_key,
+        'municipality' as scope_level,
+        batches.municipality as scope_key,
+        batches.batch_id
+    from batches
+    inner join municipality_reporters
+        on
+            batches.source_dataset_key = municipality_reporters.source_dataset_key
+            and batches.municipality = municipality_reporters.reporter_key
 
-),
+    union
 
-municipality_places as (
-
-    -- A municipality's reporter is the municipality itself once it has submitted the
-    -- dataset, otherwise its country's national body.
     select
-        municipality_periods.*,
-        coalesce(
-            municipality_reporters.reporter_key, municipality_periods.country_key
-        ) as place_reporter_key
-    from municipality_periods
+        universe.source_dataset_key,
+        universe.scope_level,
+        universe.scope_key,
+        national_files.batch_id
+    from universe
+    inner join scoped as national_files
+        on
+            universe.source_dataset_key = national_files.source_dataset_key
+            and national_files.scope_level = 'country'
+            and universe.country_key = national_files.scope_key
+    inner join batches
+        on
+            national_files.batch_id = batches.batch_id
+            and batches.municipality is null
     left join municipality_reporters
         on
-            municipality_periods.source_dataset_key = municipality_reporters.source_dataset_key
-            and municipality_periods.geography_key = municipality_reporters.reporter_key
+            universe.source_dataset_key = municipality_reporters.source_dataset_key
+            and universe.scope_key = municipality_reporters.reporter_key
+    where
+        universe.scope_level = 'municipality'
+        and municipality_reporters.reporter_key is null
+
+    union
+
+    select
+        universe.source_dataset_key,
+        universe.scope_level,
+        universe.scope_key,
+        batches.batch_id
+    from universe
+    inner join sources
+        on universe.source_dataset_key = sources.source_dataset_key
+    inner join batches
+        on universe.source_dataset_key = batches.source_dataset_key
+    where sources.source <> 'submissions'
 
 ),
+
+latest as (
+
+    select distinct on (
+        freshness_batches.source_dataset_key,
+        freshness_batches.scope_level,
+        freshness_batches.scope_key
+    )
+        freshness_batches.source_dataset_key,
+        freshness_batches.scope_level,
+        freshness_batches.scope_key,
+        batches.batch_id as latest_batch_id,
+        batches.loaded_at as latest_loaded_at
+    from freshness_batches
+    inner join batches
+        on freshness_batches.batch_id = batches.batch_id
+    where batches.is_promoted
+    order by
+        freshness_batches.source_dataset_key asc,
+        freshness_batches.scope_level asc,
+        freshness_batches.scope_key asc,
+        batches.loaded_at desc,
+        batches.batch_id desc
+
+),
+
+-- ---------------------------------------------------------------- validity
+
+validity as (
+
+    -- The distinct batches placed in each geography and period, failed files included.
+    select
+        scoped_batches.source_dataset_key,
+        scoped_batches.scope_level,
+        scoped_batches.scope_key,
+        scoped_batches.period_grain,
+        scoped_batches.period_start,
+        sum(batches.rows_received) as rows_received,
+        sum(batches.rows_loaded) filter (where batches.is_promoted) as rows_passed,
+        sum(batches.rows_quarantined) as rows_quarantined,
+        count(*) filter (where batches.is_failed) as batches_failed
+    from (
+        select distinct
+            source_dataset_key,
+            scope_level,
+            scope_key,
+            period_grain,
+            period_start,
+            batch_id
+        from scoped
+    ) as scoped_batches
+    inner join batches
+        on scoped_batches.batch_id = batches.batch_id
+    group by
+        scoped_batches.source_dataset_key, scoped_batches.scope_level,
+        scoped_batches.scope_key, scoped_batches.period_grain, scoped_batches.period_start
+
+),
+
+-- ---------------------------------------------------------------- completeness
 
 place_reports as (
 
+    -- A place reported when its expected reporter sent usable rows for it.
     select distinct
         source_dataset_key,
+        geography_level,
         geography_key,
         reporter_key,
         period_grain,
@@ -353,137 +321,230 @@ place_reports as (
 
 ),
 
-municipality_rows as (
+municipality_completeness as (
 
+    -- A municipality: 1 expected; received when its reporter (itself once it has
+    -- submitted the dataset, else its country's national body) sent rows for it.
     select
-        municipality_places.source_dataset_key,
-        'municipality' as geography_level,
-        municipality_places.geography_key,
-        municipality_places.country_key,
-        municipality_places.period_grain,
-        municipality_places.period_start,
-        reporter_latest.latest_batch_id,
-        reporter_latest.latest_loaded_at,
+        universe.source_dataset_key,
+        universe.scope_level,
+        universe.scope_key,
+        universe.period_grain,
+        universe.period_start,
         1 as reports_expected,
-        case when place_reports.reporter_key is not null then 1 else 0 end as reports_received,
-        arrivals_pairs.local_sum as consistency_local_sum,
-        arrivals_pairs.national_figure as consistency_national_figure
-    from municipality_places
-    left join reporter_latest
+        count(place_reports.reporter_key) > 0 as is_received
+    from universe
+    left join municipality_reporters
         on
-            municipality_places.source_dataset_key = reporter_latest.source_dataset_key
-            and municipality_places.place_reporter_key = reporter_latest.reporter_key
+            universe.source_dataset_key = municipality_reporters.source_dataset_key
+            and universe.scope_key = municipality_reporters.reporter_key
     left join place_reports
         on
-            municipality_places.source_dataset_key = place_reports.source_dataset_key
-            and municipality_places.geography_key = place_reports.geography_key
-            and municipality_places.place_reporter_key = place_reports.reporter_key
-            and municipality_places.period_grain = place_reports.period_grain
-            and municipality_places.period_start = place_reports.period_start
-    left join arrivals_pairs
-        on
-            municipality_places.source_dataset_key = arrivals_pairs.source_dataset_key
-            and municipality_places.geography_key = arrivals_pairs.geography_key
-            and municipality_places.period_grain = arrivals_pairs.period_grain
-            and municipality_places.period_start = arrivals_pairs.period_start
+            universe.source_dataset_key = place_reports.source_dataset_key
+            and place_reports.geography_level = 'municipality'
+            and universe.scope_key = place_reports.geography_key
+            and coalesce(municipality_reporters.reporter_key, universe.country_key)
+            = place_reports.reporter_key
+            and universe.period_grain = place_reports.period_grain
+            and universe.period_start = place_reports.period_start
+    where universe.scope_level = 'municipality'
+    group by
+        universe.source_dataset_key, universe.scope_level, universe.scope_key,
+        universe.period_grain, universe.period_start
 
 ),
 
-country_reports as (
+country_units as (
+
+    -- A country's units: its municipalities for a submitted dataset (all of them
+    -- are expected once the country takes part), itself for an API dataset.
+    select
+        countries.iso3 as country_key,
+        count(*) as municipalities
+    from municipalities
+    inner join countries
+        on municipalities.country_code = countries.iso2
+    group by countries.iso3
+
+),
+
+country_completeness as (
+
+    select
+        universe.source_dataset_key,
+        universe.scope_level,
+        universe.scope_key,
+        universe.period_grain,
+        universe.period_start,
+        case
+            when sources.source = 'submissions' then country_units.municipalities
+            else 1
+        end as reports_expected,
+        case
+            when sources.source <> 'submissions'
+                then least(1, count(distinct place_reports.geography_key))
+            -- A national body's line for the whole country covers every municipality.
+            when bool_or(place_reports.geography_level = 'country')
+                then max(country_units.municipalities)
+            else count(distinct place_reports.geography_key) filter (
+                where place_reports.geography_level = 'municipality'
+            )
+        end as reports_received
+    from universe
+    inner join sources
+        on universe.source_dataset_key = sources.source_dataset_key
+    left join country_units
+        on universe.scope_key = country_units.country_key
+    left join contributions as place_reports
+        on
+            universe.source_dataset_key = place_reports.source_dataset_key
+            and universe.scope_key = place_reports.country_key
+            and universe.period_grain = place_reports.period_grain
+            and universe.period_start = place_reports.period_start
+    where universe.scope_level = 'country'
+    group by
+        universe.source_dataset_key, universe.scope_level, universe.scope_key,
+        universe.period_grain, universe.period_start, sources.source,
+        country_units.municipalities
+
+),
+
+region_completeness as (
+
+    -- A region group's units are its active member countries.
+    select
+        universe.source_dataset_key,
+        universe.scope_level,
+        universe.scope_key,
+        universe.period_grain,
+        universe.period_start,
+        (
+            select count(*) from members as group_members
+            where group_members.region_group_key = universe.scope_key
+        ) as reports_expected,
+        count(distinct place_reports.country_key) as reports_received
+    from universe
+    inner join members
+        on universe.scope_key = members.region_group_key
+    left join contributions as place_reports
+        on
+            universe.source_dataset_key = place_reports.source_dataset_key
+            and members.country_key = place_reports.country_key
+            and universe.period_grain = place_reports.period_grain
+            and universe.period_start = place_reports.period_start
+    where universe.scope_level = 'region_group'
+    group by
+        universe.source_dataset_key, universe.scope_level, universe.scope_key,
+        universe.period_grain, universe.period_start
+
+),
+
+completeness as (
 
     select
         source_dataset_key,
-        country_key,
+        scope_level,
+        scope_key,
         period_grain,
         period_start,
-        count(*) as reports_expected,
-        count(*) filter (where is_received) as reports_received
-    from expected
-    group by 1, 2, 3, 4
+        reports_expected,
+        case when is_received then 1 else 0 end as reports_received
+    from municipality_completeness
+
+    union all
+
+    select * from country_completeness
+
+    union all
+
+    select * from region_completeness
 
 ),
 
-country_rows as (
+placed_rows as (
 
     select
-        country_reports.source_dataset_key,
-        'country' as geography_level,
-        country_reports.country_key as geography_key,
-        country_reports.country_key,
-        country_reports.period_grain,
-        country_reports.period_start,
-        country_latest.latest_batch_id,
-        country_latest.latest_loaded_at,
-        country_reports.reports_expected,
-        country_reports.reports_received,
-        country_pairs.local_sum as consistency_local_sum,
-        country_pairs.national_figure as consistency_national_figure
-    from country_reports
-    left join country_latest
+        universe.source_dataset_key,
+        universe.scope_level,
+        universe.scope_key,
+        universe.country_key,
+        universe.period_grain,
+        universe.period_start,
+        cast(
+            universe.period_start
+            + case universe.period_grain
+                when 'month' then interval '1 month'
+                else interval '1 year'
+            end
+            - interval '1 day' as date
+        ) as period_end,
+        latest.latest_batch_id,
+        latest.latest_loaded_at,
+        completeness.reports_expected,
+        completeness.reports_received,
+        validity.rows_received,
+        validity.rows_passed,
+        validity.rows_quarantined,
+        validity.batches_failed,
+        consistency.consistency_figure,
+        consistency.consistency_reference_figure,
+        consistency.consistency_compares
+    from universe
+    left join latest
         on
-            country_reports.source_dataset_key = country_latest.source_dataset_key
-            and country_reports.country_key = country_latest.country_key
-    left join country_pairs
+            universe.source_dataset_key = latest.source_dataset_key
+            and universe.scope_level = latest.scope_level
+            and universe.scope_key = latest.scope_key
+    left join completeness
         on
-            country_reports.source_dataset_key = country_pairs.source_dataset_key
-            and country_reports.country_key = country_pairs.country_key
-            and country_reports.period_grain = country_pairs.period_grain
-            and country_reports.period_start = country_pairs.period_start
-
-),
-
-region_reports as (
-
-    select
-        country_reports.source_dataset_key,
-        members.region_group_key,
-        country_reports.period_grain,
-        country_reports.period_start,
-        sum(country_reports.reports_expected) as reports_expected,
-        sum(country_reports.reports_received) as reports_received
-    from country_reports
-    inner join members
-        on country_reports.country_key = members.country_key
-    group by 1, 2, 3, 4
-
-),
-
-region_rows as (
-
-    select
-        region_reports.source_dataset_key,
-        'region_group' as geography_level,
-        region_reports.region_group_key as geography_key,
-        cast(null as text) as country_key,
-        region_reports.period_grain,
-        region_reports.period_start,
-        region_latest.latest_batch_id,
-        region_latest.latest_loaded_at,
-        region_reports.reports_expected,
-        region_reports.reports_received,
-        region_pairs.local_sum as consistency_local_sum,
-        region_pairs.national_figure as consistency_national_figure
-    from region_reports
-    left join region_latest
+            universe.source_dataset_key = completeness.source_dataset_key
+            and universe.scope_level = completeness.scope_level
+            and universe.scope_key = completeness.scope_key
+            and universe.period_grain = completeness.period_grain
+            and universe.period_start = completeness.period_start
+    left join validity
         on
-            region_reports.source_dataset_key = region_latest.source_dataset_key
-            and region_reports.region_group_key = region_latest.region_group_key
-    left join region_pairs
+            universe.source_dataset_key = validity.source_dataset_key
+            and universe.scope_level = validity.scope_level
+            and universe.scope_key = validity.scope_key
+            and universe.period_grain = validity.period_grain
+            and universe.period_start = validity.period_start
+    left join consistency
         on
-            region_reports.source_dataset_key = region_pairs.source_dataset_key
-            and region_reports.region_group_key = region_pairs.region_group_key
-            and region_reports.period_grain = region_pairs.period_grain
-            and region_reports.period_start = region_pairs.period_start
+            universe.source_dataset_key = consistency.source_dataset_key
+            and universe.scope_level = consistency.scope_level
+            and universe.scope_key = consistency.scope_key
+            and universe.period_grain = consistency.period_grain
+            and universe.period_start = consistency.period_start
 
 ),
 
 unioned as (
 
-    select * from municipality_rows
+    select * from placed_rows
+
     union all
-    select * from country_rows
-    union all
-    select * from region_rows
+
+    select
+        source_dataset_key,
+        scope_level,
+        scope_key,
+        country_key,
+        period_grain,
+        period_start,
+        period_end,
+        latest_batch_id,
+        latest_loaded_at,
+        null as reports_expected,
+        null as reports_received,
+        rows_received,
+        rows_passed,
+        rows_quarantined,
+        batches_failed,
+        null as consistency_figure,
+        null as consistency_reference_figure,
+        null as consistency_compares
+    from dataset_rows
 
 ),
 
@@ -492,44 +553,36 @@ final as (
     select
         cast(unioned.source_dataset_key as text) as source_dataset_key,
         cast(sources.source as text) as source,
-        cast(unioned.geography_level as text) as geography_level,
-        cast(unioned.geography_key as text) as geography_key,
+        cast(unioned.scope_level as text) as geography_level,
+        cast(unioned.scope_key as text) as geography_key,
         cast(unioned.country_key as text) as country_key,
         cast(unioned.period_start as date) as period_start,
-        cast(
-            unioned.period_start
-            + case unioned.period_grain
-                when 'month' then interval '1 month'
-                else interval '1 year'
-            end
-            - interval '1 day' as date
-        ) as period_end,
+        cast(unioned.period_end as date) as period_end,
         cast(unioned.period_grain as text) as period_grain,
         cast(unioned.latest_batch_id as bigint) as latest_batch_id,
         cast(unioned.latest_loaded_at as timestamptz) as latest_loaded_at,
         cast(sources.expected_cadence_days as integer) as expected_cadence_days,
-        -- Whole days from the latest promoted batch to the build.
-        cast(
-            greatest(
-                0, floor(extract(epoch from current_timestamp - unioned.latest_loaded_at) / 86400)
-            ) as integer
-        ) as freshness_age_days,
         cast(unioned.reports_expected as integer) as reports_expected,
         cast(unioned.reports_received as integer) as reports_received,
-        cast(scoped_rows.rows_received as bigint) as rows_received,
-        cast(scoped_rows.rows_passed as bigint) as rows_passed,
-        cast(unioned.consistency_local_sum as bigint) as consistency_local_sum,
-        cast(unioned.consistency_national_figure as bigint) as consistency_national_figure
+        cast(
+            case
+                when unioned.scope_level = 'region_group' then 'member country'
+                when unioned.scope_level = 'country' and sources.source = 'submissions'
+                    then 'municipality'
+                when unioned.scope_level = 'dataset' then null
+                else unioned.scope_level
+            end as text
+        ) as reporting_unit,
+        cast(unioned.rows_received as bigint) as rows_received,
+        cast(unioned.rows_passed as bigint) as rows_passed,
+        cast(unioned.rows_quarantined as bigint) as rows_quarantined,
+        cast(unioned.batches_failed as integer) as batches_failed,
+        cast(unioned.consistency_figure as bigint) as consistency_figure,
+        cast(unioned.consistency_reference_figure as bigint) as consistency_reference_figure,
+        cast(unioned.consistency_compares as text) as consistency_compares
     from unioned
     inner join sources
         on unioned.source_dataset_key = sources.source_dataset_key
-    left join scoped_rows
-        on
-            unioned.source_dataset_key = scoped_rows.source_dataset_key
-            and unioned.geography_level = scoped_rows.geography_level
-            and unioned.geography_key = scoped_rows.geography_key
-            and unioned.period_grain = scoped_rows.period_grain
-            and unioned.period_start = scoped_rows.period_start
 
 )
 

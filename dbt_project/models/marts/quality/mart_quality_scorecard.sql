@@ -1,8 +1,12 @@
 -- The quality scorecard: one row per dataset, geography (municipality, country or
--- region group) and period, with the four component scores and their weighted mean.
+-- region group) and period, and one per dataset as a whole, with the four component
+-- scores, their weighted mean and, beside each score, the reason for it. A view:
+-- freshness is measured when it is read, so a stopped pipeline's figures grow stale.
 -- The formula is in the docs block `mart_quality_scorecard` (_quality__docs.md);
--- every score is rounded to 4 decimals and quality_score is computed from the
--- rounded components, so that it can be recomputed from the columns shown.
+-- every score is rounded to 4 decimals and quality_score is computed from the rounded
+-- components, so that it can be recomputed from the columns shown.
+
+{{ config(materialized='view') }}
 
 with
 
@@ -12,12 +16,35 @@ measured as (
 
 ),
 
+aged as (
+
+    select
+        *,
+        -- Whole days from the latest promoted batch to now (greatest() skips nulls).
+        cast(
+            case
+                when latest_loaded_at is not null
+                    then
+                        greatest(
+                            0,
+                            floor(
+                                extract(epoch from {{ scorecard_now() }} - latest_loaded_at)
+                                / 86400
+                            )
+                        )
+            end as integer
+        ) as freshness_age_days
+    from measured
+
+),
+
 components as (
 
     select
         *,
         round(
             case
+                when latest_batch_id is null and geography_level = 'dataset' then 0
                 when freshness_age_days is null or expected_cadence_days is null then null
                 when freshness_age_days <= expected_cadence_days then 1
                 when freshness_age_days >= 3 * expected_cadence_days then 0
@@ -29,22 +56,17 @@ components as (
         round(
             cast(reports_received as numeric) / nullif(reports_expected, 0), 4
         ) as completeness_score,
-        round(cast(rows_passed as numeric) / nullif(rows_received, 0), 4) as validity_score,
         round(
             case
-                when consistency_local_sum is null or consistency_national_figure is null
-                    then null
-                when consistency_national_figure = 0
-                    then case when consistency_local_sum = 0 then 1 else 0 end
-                else
-                    1 - least(
-                        1,
-                        abs(consistency_local_sum - consistency_national_figure)
-                        / cast(consistency_national_figure as numeric)
-                    )
+                when rows_received > 0
+                    then cast(coalesce(rows_passed, 0) as numeric) / rows_received
+                when batches_failed > 0 then 0
             end, 4
+        ) as validity_score,
+        round(
+            {{ consistency_score('consistency_figure', 'consistency_reference_figure') }}, 4
         ) as consistency_score
-    from measured
+    from aged
 
 ),
 
@@ -94,15 +116,78 @@ final as (
         cast(expected_cadence_days as integer) as expected_cadence_days,
         cast(freshness_age_days as integer) as freshness_age_days,
         cast(freshness_score as numeric) as freshness_score,
+        cast(
+            case
+                when latest_batch_id is null and geography_level = 'dataset'
+                    then 'no promoted batch yet'
+                when freshness_score is null then null
+                else
+                    'latest promoted batch ' || freshness_age_days || ' days old, expected every '
+                    || expected_cadence_days || ' days'
+            end as text
+        ) as freshness_reason,
+        cast(reporting_unit as text) as reporting_unit,
         cast(reports_expected as integer) as reports_expected,
         cast(reports_received as integer) as reports_received,
         cast(completeness_score as numeric) as completeness_score,
+        cast(
+            case
+                when completeness_score is not null
+                    then
+                        reports_received || ' of ' || reports_expected || ' '
+                        || case
+                            when reports_expected = 1 then reporting_unit
+                            else regexp_replace(reporting_unit, 'y$', 'ie') || 's'
+                        end
+                        || ' reported'
+            end as text
+        ) as completeness_reason,
         cast(rows_received as bigint) as rows_received,
         cast(rows_passed as bigint) as rows_passed,
+        cast(rows_quarantined as bigint) as rows_quarantined,
+        cast(batches_failed as integer) as batches_failed,
         cast(validity_score as numeric) as validity_score,
-        cast(consistency_local_sum as bigint) as consistency_local_sum,
-        cast(consistency_national_figure as bigint) as consistency_national_figure,
+        cast(
+            case
+                when validity_score is not null
+                    then
+                        coalesce(rows_passed, 0) || ' of ' || coalesce(rows_received, 0)
+                        || ' rows passed the quality gate'
+                        || case
+                            when rows_quarantined > 0
+                                then ', ' || rows_quarantined || ' quarantined'
+                            else ''
+                        end
+                        || case
+                            when batches_failed > 0
+                                then ', ' || batches_failed || ' file(s) or batch(es) failed'
+                            else ''
+                        end
+            end as text
+        ) as validity_reason,
+        cast(consistency_figure as bigint) as consistency_figure,
+        cast(consistency_reference_figure as bigint) as consistency_reference_figure,
         cast(consistency_score as numeric) as consistency_score,
+        cast(
+            case
+                when consistency_score is not null
+                    then
+                        consistency_compares || ': ' || consistency_figure || ' against '
+                        || consistency_reference_figure
+                        || coalesce(
+                            ', '
+                            || round(
+                                100.0 * abs(consistency_figure - consistency_reference_figure)
+                                / nullif(consistency_reference_figure, 0), 1
+                            )
+                            || ' % apart',
+                            ''
+                        )
+                        || ' (tolerance '
+                        || round(100 * {{ var('quality_consistency_tolerance') }})
+                        || ' %)'
+            end as text
+        ) as consistency_reason,
         cast(quality_score as numeric) as quality_score,
         cast(
             case
