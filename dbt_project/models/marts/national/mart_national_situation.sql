@@ -37,31 +37,27 @@ populations as (
 local_sums as (
 
     select
-        country_key,
-        period_start,
-        period_end,
-        period_grain,
-        sum(arrivals) as arrivals,
-        sum(arrivals_national_report) as arrivals_national_report,
-        sum(bed_days_capacity) as bed_days_capacity,
-        sum(bed_days_occupied) as bed_days_occupied,
-        sum(people_in_need) as people_in_need,
-        sum(people_reached) as people_reached,
-        sum(funding_planned_eur) as funding_planned_eur,
-        sum(funding_disbursed_eur) as funding_disbursed_eur,
-        count(distinct geography_key) as municipalities_reporting,
-        range_agg(arrivals_dates) as arrivals_dates,
-        range_agg(arrivals_national_report_dates) as arrivals_national_report_dates,
-        range_agg(bed_days_dates) as bed_days_dates,
-        range_agg(needs_dates) as needs_dates,
-        range_agg(funding_dates) as funding_dates,
+        local_measures.country_key,
+        local_measures.period_start,
+        local_measures.period_end,
+        local_measures.period_grain,
+        {{ summed_components('local_measures', local_components()) }},
+        count(distinct local_measures.geography_key) as municipalities_reporting,
+        range_agg(local_measures.arrivals_dates) as arrivals_dates,
+        range_agg(local_measures.arrivals_national_report_dates)
+            as arrivals_national_report_dates,
+        range_agg(local_measures.bed_days_dates) as bed_days_dates,
+        range_agg(local_measures.needs_dates) as needs_dates,
+        range_agg(local_measures.funding_dates) as funding_dates,
         string_to_array(
-            string_agg(array_to_string(source_dataset_keys, ','), ','), ','
+            string_agg(array_to_string(local_measures.source_dataset_keys, ','), ','), ','
         ) as source_dataset_keys,
-        max(latest_batch_id) as latest_batch_id
+        max(local_measures.latest_batch_id) as latest_batch_id
     from local_measures
-    where period_grain in ('month', 'quarter', 'year')
-    group by country_key, period_start, period_end, period_grain
+    where local_measures.period_grain in ('month', 'quarter', 'year')
+    group by
+        local_measures.country_key, local_measures.period_start, local_measures.period_end,
+        local_measures.period_grain
 
 ),
 
