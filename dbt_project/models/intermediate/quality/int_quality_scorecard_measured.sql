@@ -71,6 +71,7 @@ dataset_rows as (
 failed_files as (
 
     -- A municipality's file the gate failed: no fact has its rows, but it was due.
+    -- Without one accepted row its period is unknown: it counts in the dataset's row.
     select
         batches.source_dataset_key,
         'municipality' as geography_level,
@@ -83,7 +84,10 @@ failed_files as (
         batches.batch_id
     from batches
     cross join (values ('month'), ('year')) as grains (period_grain)
-    where batches.is_failed and batches.municipality is not null
+    where
+        batches.is_failed
+        and batches.municipality is not null
+        and batches.period_month is not null
 
 ),
 
