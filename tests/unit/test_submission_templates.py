@@ -218,7 +218,7 @@ def test_funding_example_uses_decimal_commas_and_one_owner_per_row():
 def test_the_failing_examples_fail_in_one_way_each():
     """The demo's failures: Kumanovo's file has exactly one bad row (a negative count),
     Struga's a sector outside the allowed list on every row and nothing else wrong."""
-    from ingest.submissions.values import choice_lookup, choice_key
+    from ingest.submissions.values import choice_key, choice_lookup
 
     assert set(FAILING) <= set(EXAMPLES)
     rows = _example_rows("registered_arrivals_kumanovo.csv")

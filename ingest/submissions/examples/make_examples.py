@@ -262,8 +262,7 @@ EXAMPLES = {
 # The examples that fail the gate on purpose, and how (docs/submissions.md says so).
 FAILING = {
     "registered_arrivals_kumanovo.csv": "one row quarantined (a negative count): `partial`",
-    "needs_assessment_struga.csv": "every row quarantined (sectors outside the list): "
-    "`failed`",
+    "needs_assessment_struga.csv": "every row quarantined (sectors outside the list): `failed`",
 }
 
 
