@@ -240,7 +240,10 @@ def _move(root, src, folder, prefix: str, name: str) -> str:
 
 
 # The example files `mwh run` drops, as the stewards who would send them: a
-# municipality's own arrivals, and a ministry's national files.
+# municipality's own arrivals, and a ministry's national files; then, last (so they are
+# their datasets' latest batches in `mwh summary`), two that fail the gate on purpose
+# (make_examples.FAILING): Kumanovo's arrivals with one bad row (partial) and Struga's
+# needs assessment whose every row is refused (failed).
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 EXAMPLES = (
     ("reception_capacity.xlsx", "reception_capacity", NATIONAL),
@@ -248,6 +251,8 @@ EXAMPLES = (
     ("registered_arrivals_national.csv", "registered_arrivals", NATIONAL),
     ("needs_assessment.csv", "needs_assessment", NATIONAL),
     ("funding.csv", "funding", NATIONAL),
+    ("registered_arrivals_kumanovo.csv", "registered_arrivals", "MK00703"),
+    ("needs_assessment_struga.csv", "needs_assessment", "MK00312"),
 )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ingest.config import PROJECT_ROOT
 from ingest.submissions.datasets import DATASETS, TYPES, Column, SubmissionDataset
+from ingest.submissions.examples.make_examples import FAILING
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -283,9 +284,15 @@ def render_dataset_markdown(ds: SubmissionDataset) -> str:
         f"- Templates: [{ds.name}.csv]({templates}/{ds.name}.csv), "
         f"[{ds.name}.xlsx]({templates}/{ds.name}.xlsx) (sheet `dictionary`: this table).",
     ]
-    if examples:
-        links = ", ".join(f"[{n}](../ingest/submissions/examples/{n})" for n in examples)
+    good = [n for n in examples if n not in FAILING]
+    if good:
+        links = ", ".join(f"[{n}](../ingest/submissions/examples/{n})" for n in good)
         lines.append(f"- Example files: {links}.")
+    for n in (n for n in examples if n in FAILING):
+        lines.append(
+            f"- Wrong on purpose (the demo's failure): [{n}](../ingest/submissions/examples/{n}),"
+            f" {FAILING[n]}."
+        )
     lines += [
         "",
         "| Column | Type | Required | Allowed values | Aliases | Example | Description |",

@@ -84,12 +84,17 @@ def ran_all(env, warehouse_dsn):
 
 
 def test_example_submissions_land_validated_and_staged(ran_all, env):
+    """Every example lands as its steward would see it: the good ones passed and
+    processed; Kumanovo's file partial, its one bad row in quarantine with its reason;
+    Struga's failed, every row quarantined, the file in rejected/ and none of it staged."""
     from pathlib import Path
 
+    from ingest.submissions.examples.make_examples import FAILING
     from ingest.submissions.landing import EXAMPLES
 
     landing = Path(env["MWH_LANDING_URL"].removeprefix("file://"))
     assert not [p for p in (landing / "incoming").rglob("*") if p.is_file()]
+    batches = {}
     with psycopg.connect(ran_all) as conn:
         for name, dataset, scope in EXAMPLES:
             row = conn.execute(
@@ -100,14 +105,58 @@ def test_example_submissions_land_validated_and_staged(ran_all, env):
             ).fetchone()
             assert row, name
             batch_id, status, received, loaded, quarantined, municipality, report = row
-            assert status == "passed" and received == loaded > 0 and quarantined == 0, row
+            batches[name] = row
+            assert received == loaded + quarantined and received > 0, row
+            if name not in FAILING:
+                assert status == "passed" and quarantined == 0, row
             assert municipality == (None if scope == "national" else scope)
-            assert (landing / "processed" / dataset / scope / f"{batch_id}-{name}").is_file()
+            outcome = "rejected" if status == "failed" else "processed"
+            assert (landing / outcome / dataset / scope / f"{batch_id}-{name}").is_file()
             assert (landing / "reports" / dataset / scope / Path(report).name).is_file()
+
+        # Kumanovo: one row with a negative count quarantined, with its reason; the rest
+        # promoted.
+        batch_id, status, received, loaded, quarantined, _, _ = batches[
+            "registered_arrivals_kumanovo.csv"
+        ]
+        assert (status, quarantined) == ("partial", 1) and loaded == received - 1 > 0
+        (held,) = conn.execute(
+            "select row_data->>'persons', rules, reasons from quality.quarantine"
+            " where batch_id = %s",
+            (batch_id,),
+        ).fetchall()
+        persons, rules, reasons = held
+        assert persons == "-3" and rules and reasons, held
+        assert any("-3" in r for r in reasons), reasons
+        (staged,) = conn.execute(
+            "select count(*) from staging.stg_submissions__registered_arrivals where batch_id = %s",
+            (batch_id,),
+        ).fetchone()
+        assert staged == loaded
+
+        # Struga: every row quarantined, so the batch failed and nothing of it is staged.
+        batch_id, status, received, loaded, quarantined, _, _ = batches[
+            "needs_assessment_struga.csv"
+        ]
+        assert (status, loaded) == ("failed", 0) and quarantined == received > 0
+        (held, sectors) = conn.execute(
+            "select count(*), count(*) filter (where array_to_string(reasons, ' ') like"
+            " '%%' || (row_data->>'sector') || '%%')"
+            " from quality.quarantine where batch_id = %s",
+            (batch_id,),
+        ).fetchone()
+        assert held == sectors == received
+        (staged,) = conn.execute(
+            "select count(*) from staging.stg_submissions__needs_assessment where batch_id = %s",
+            (batch_id,),
+        ).fetchone()
+        assert staged == 0
+
+        # Staging holds the promoted batches' loaded rows, and only theirs.
         for dataset in {d for _, d, _ in EXAMPLES}:
             (loaded,) = conn.execute(
-                "select sum(rows_loaded) from ops.batches"
-                " where source = 'submissions' and dataset = %s",
+                "select sum(rows_loaded) from ops.batches where source = 'submissions'"
+                " and dataset = %s and status in ('passed', 'warned', 'partial')",
                 (dataset,),
             ).fetchone()
             (staged,) = conn.execute(
@@ -118,29 +167,32 @@ def test_example_submissions_land_validated_and_staged(ran_all, env):
             assert staged == loaded, dataset
 
 
-def test_every_mart_is_built_from_the_samples(ran_all):
-    """transform (cosmos, run by Airflow) builds every governance level's marts from the
-    samples, each row with its provenance and quality score, and Gevgelija's arrivals in
-    March 2025 are the example file's own sum, locally, nationally and regionally."""
+def _local_arrivals(name: str) -> int:
+    """A municipality's own example file as the marts count it (macro
+    arrivals_authority_rule): per day the larger of its crossings' sum and its own
+    registrations' sum, without the rows the gate quarantines (negative counts)."""
     import csv
+    from collections import defaultdict
     from pathlib import Path
 
     from ingest.submissions.landing import EXAMPLES_DIR
 
-    # Gevgelija's figure by the rule for several authorities, worked out from its file:
-    # per day and place the largest authority's count; the crossing points added up;
-    # the larger of that and the registrations at the municipality itself.
-    places: dict[tuple[str, str], dict[str, int]] = {}
-    with (Path(EXAMPLES_DIR) / "registered_arrivals.csv").open(encoding="utf-8-sig") as f:
+    per_day = defaultdict(lambda: {"crossing": 0, "municipality": 0})
+    with (Path(EXAMPLES_DIR) / name).open(encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
-            by_authority = places.setdefault((r["arrival_date"], r["location_code"]), {})
-            authority = r["reporting_authority"]
-            by_authority[authority] = by_authority.get(authority, 0) + int(r["persons"])
-    days: dict[str, list[int]] = {}
-    for (day, place), by_authority in places.items():
-        sides = days.setdefault(day, [0, 0])
-        sides[0 if place.startswith("MK-BCP-") else 1] += max(by_authority.values())
-    persons = sum(max(sides) for sides in days.values())
+            if int(r["persons"]) >= 0:
+                kind = "crossing" if r["location_code"].startswith("MK-BCP-") else "municipality"
+                per_day[r["arrival_date"]][kind] += int(r["persons"])
+    return sum(max(day.values()) for day in per_day.values())
+
+
+def test_every_mart_is_built_from_the_samples(ran_all):
+    """transform (cosmos, run by Airflow) builds every governance level's marts from the
+    samples, each row with its provenance and quality score, and the arrivals in March
+    2025 of Gevgelija and Kumanovo (the municipalities whose own files are among the
+    examples) add up to the national and regional figures."""
+    gevgelija = _local_arrivals("registered_arrivals.csv")
+    kumanovo = _local_arrivals("registered_arrivals_kumanovo.csv")
     marts = ("mart_local_situation", "mart_national_situation", "mart_regional_situation",
              "mart_reconciliation", "mart_municipality_pressure")  # fmt: skip
     with psycopg.connect(ran_all) as conn:
@@ -155,19 +207,21 @@ def test_every_mart_is_built_from_the_samples(ran_all):
             "select geography_level, count(*) from marts.mart_quality_scorecard group by 1"
         ).fetchall())  # fmt: skip
         assert set(levels) == {"municipality", "country", "region_group", "dataset"}
+        local = dict(conn.execute(
+            "select municipality_lau_code, arrivals from marts.mart_local_situation"
+            " where period_grain = 'month' and period_start = '2025-03-01'"
+            " and arrivals is not null"
+        ).fetchall())  # fmt: skip
+        assert local == {"MK00405": gevgelija, "MK00703": kumanovo}
         march = conn.execute(
-            "select (select arrivals from marts.mart_local_situation"
-            "        where municipality_lau_code = 'MK00405' and period_grain = 'month'"
-            "        and period_start = '2025-03-01'),"
-            "       (select arrivals from marts.mart_national_situation"
+            "select (select arrivals from marts.mart_national_situation"
             "        where country_key = 'MKD' and period_grain = 'month'"
             "        and period_start = '2025-03-01'),"
             "       (select arrivals from marts.mart_regional_situation"
             "        where region_group_key = 'western_balkans' and period_grain = 'month'"
             "        and period_start = '2025-03-01')"
         ).fetchone()
-        # Gevgelija is the only municipality whose own file is among the examples.
-        assert march == (persons, persons, persons)
+        assert march == (gevgelija + kumanovo, gevgelija + kumanovo)
 
 
 @pytest.mark.parametrize(

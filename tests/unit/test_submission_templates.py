@@ -14,7 +14,7 @@ import pytest
 
 from ingest.config import PROJECT_ROOT
 from ingest.submissions.datasets import DATASETS, TYPES
-from ingest.submissions.examples.make_examples import EXAMPLES
+from ingest.submissions.examples.make_examples import EXAMPLES, FAILING
 from ingest.submissions.report import neutralise
 from ingest.submissions.templates import (
     DATA_SHEET,
@@ -149,6 +149,8 @@ ENCODINGS = {
     "registered_arrivals_national.csv": ("cp1251", ";"),
     "needs_assessment.csv": ("cp1250", ";"),
     "funding.csv": ("utf-8-sig", ";"),
+    "registered_arrivals_kumanovo.csv": ("utf-8", ","),
+    "needs_assessment_struga.csv": ("utf-8", ","),
 }
 
 
@@ -211,6 +213,27 @@ def test_funding_example_uses_decimal_commas_and_one_owner_per_row():
     assert {r["currency"] for r in rows} == {"EUR", "MKD"}
     assert all(r["planned_amount"].endswith(",00") for r in rows)
     assert all(bool(r["municipality"]) != bool(r["national_body"]) for r in rows)
+
+
+def test_the_failing_examples_fail_in_one_way_each():
+    """The demo's failures: Kumanovo's file has exactly one bad row (a negative count),
+    Struga's a sector outside the allowed list on every row and nothing else wrong."""
+    from ingest.submissions.values import choice_key, choice_lookup
+
+    assert set(FAILING) <= set(EXAMPLES)
+    rows = _example_rows("registered_arrivals_kumanovo.csv")
+    assert 8 <= len(rows) <= 20
+    assert {r["location_code"] for r in rows} == {"MK-BCP-TABANOVCE", "MK00703"}
+    assert {r["arrival_date"][:7] for r in rows} == {"2025-03"}
+    assert [r["persons"] for r in rows if not r["persons"].isdigit()] == ["-3"]
+
+    rows = _example_rows("needs_assessment_struga.csv")
+    sectors = choice_lookup(DATASETS["needs_assessment"].column("sector"))
+    assert len(rows) >= 3 and {r["municipality"] for r in rows} == {"MK00312"}
+    assert not [r["sector"] for r in rows if choice_key(r["sector"]) in sectors]
+    for r in rows:
+        assert r["people_in_need"].isdigit() and r["people_reached"].isdigit()
+        assert int(r["people_reached"]) <= int(r["people_in_need"])
 
 
 def test_example_files_are_the_ones_generated():

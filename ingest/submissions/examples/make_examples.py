@@ -1,9 +1,21 @@
-"""Example submissions, as municipalities and ministries send them; all pass the gate.
+"""Example submissions, as municipalities and ministries send them.
 
 Each shows one way a real file differs from the template: an XLSX with Excel dates
 and a notes sheet, a UTF-8 CSV, a ministry's Windows-1251 CSV with semicolons,
 Cyrillic and dotted dates, a Windows-1250 CSV with Latin diacritics, and decimal-comma
-amounts. Deterministic (fixed seeds); regenerate with
+amounts. These pass the gate.
+
+Two are wrong on purpose (FAILING), so that the demo, the quality scorecard and the
+GX Data Docs show what a failure looks like:
+
+- registered_arrivals_kumanovo.csv: Kumanovo's own arrivals for March 2025 (Tabanovce
+  crossing and the municipality), one row with a negative count (-3). That row is
+  quarantined with its reason, the others land: the batch ends `partial`.
+- needs_assessment_struga.csv: Struga's needs for March 2025 with the sectors in the
+  municipality's own words (Albanian), none of them an allowed value or alias. Every
+  row is quarantined: the batch ends `failed` and nothing of it reaches staging.
+
+Deterministic (fixed seeds); regenerate with
 `python -m ingest.submissions.examples.make_examples`.
 """
 
@@ -135,6 +147,26 @@ def registered_arrivals_national() -> bytes:
     return _csv(rows, delimiter=";", encoding="cp1251")
 
 
+KUMANOVO_BAD_ROW = 5  # the row (0-based, after the header) with a negative count
+
+
+def registered_arrivals_kumanovo() -> bytes:
+    """Kumanovo's own file, shaped as Gevgelija's (UTF-8, comma, ISO dates): a dozen
+    rows at the Tabanovce crossing and the municipality, one of them with `persons`
+    -3 (a typed minus sign), which the gate quarantines."""
+    rng = random.Random(5006)
+    places = [
+        ("MK-BCP-TABANOVCE", "Border Police Tabanovce"),
+        ("MK00703", "Municipality of Kumanovo, social services"),
+    ]
+    rows = [[c.name for c in DATASETS["registered_arrivals"].columns]]
+    found = _arrivals(rng, 12, places, MARCH)
+    for i, (day, code, nat, sex, age, authority, persons) in enumerate(found):
+        count = "-3" if i == KUMANOVO_BAD_ROW else str(persons)
+        rows.append([day.isoformat(), code, nat, sex, age, count, authority])
+    return _csv(rows, delimiter=",", encoding="utf-8")
+
+
 # Remarks as a municipal officer writes them (Latin script with diacritics).
 NEEDS_REMARKS = {
     "shelter": "Nedostaju ležajevi i ćebad za porodice s djecom.",
@@ -158,6 +190,31 @@ def needs_assessment() -> bytes:
             rows.append([lau, "01.03.2025", "31.03.2025", sector, str(need), str(reached), gap,
                          remark if rng.random() < 0.7 else ""])  # fmt: skip
     return _csv(rows, delimiter=";", encoding="cp1250")
+
+
+# Struga's sectors in its own words (Albanian): none is an allowed value or alias.
+STRUGA_SECTORS = {
+    "strehim": "shelter",
+    "ushqim": "food",
+    "shëndetësi": "health",
+    "ujë dhe higjienë": "wash",
+    "mbrojtje": "protection",
+    "arsim": "education",
+}
+
+
+def needs_assessment_struga() -> bytes:
+    """Struga's own assessment for March 2025 (UTF-8, comma, ISO dates): readable and
+    complete, but every row's sector is the municipality's own word, so the gate
+    quarantines every row and the batch fails."""
+    rng = random.Random(5007)
+    rows = [[c.name for c in DATASETS["needs_assessment"].columns]]
+    for sector in STRUGA_SECTORS:
+        need = rng.randint(20, 250)
+        reached = rng.randint(need // 3, need)
+        rows.append(["MK00312", "2025-03-01", "2025-03-31", sector, str(need), str(reached),
+                     str(need - reached), ""])  # fmt: skip
+    return _csv(rows, delimiter=",", encoding="utf-8")
 
 
 def _comma(amount: int) -> str:
@@ -199,6 +256,13 @@ EXAMPLES = {
     "registered_arrivals_national.csv": ("registered_arrivals", registered_arrivals_national),
     "needs_assessment.csv": ("needs_assessment", needs_assessment),
     "funding.csv": ("funding", funding),
+    "registered_arrivals_kumanovo.csv": ("registered_arrivals", registered_arrivals_kumanovo),
+    "needs_assessment_struga.csv": ("needs_assessment", needs_assessment_struga),
+}
+# The examples that fail the gate on purpose, and how (docs/submissions.md says so).
+FAILING = {
+    "registered_arrivals_kumanovo.csv": "one row quarantined (a negative count): `partial`",
+    "needs_assessment_struga.csv": "every row quarantined (sectors outside the list): `failed`",
 }
 
 
