@@ -213,6 +213,22 @@ def test_every_mart_is_built_from_the_samples(ran_all):
             " and arrivals is not null"
         ).fetchall())  # fmt: skip
         assert local == {"MK00405": gevgelija, "MK00703": kumanovo}
+        # The examples that fail on purpose lower the scorecard, with their reasons:
+        # Kumanovo's quarantined row its month, Struga's failed file (no accepted row,
+        # so no period) the needs assessments' dataset row.
+        kumanovo_score = conn.execute(
+            "select validity_score, validity_reason from marts.mart_quality_scorecard"
+            " where source_dataset_key = 'submissions__registered_arrivals'"
+            " and geography_key = 'MK00703' and period_grain = 'month'"
+            " and period_start = '2025-03-01'"
+        ).fetchone()
+        assert kumanovo_score[0] < 1 and ", 1 quarantined" in kumanovo_score[1]
+        needs = conn.execute(
+            "select validity_score, quality_band, validity_reason"
+            " from marts.mart_quality_scorecard where geography_level = 'dataset'"
+            " and source_dataset_key = 'submissions__needs_assessment'"
+        ).fetchone()
+        assert needs[:2] == (0, "poor") and "1 file(s) or batch(es) failed" in needs[2]
         march = conn.execute(
             "select (select arrivals from marts.mart_national_situation"
             "        where country_key = 'MKD' and period_grain = 'month'"
