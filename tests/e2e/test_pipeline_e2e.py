@@ -291,28 +291,33 @@ def test_pipeline_end_to_end(ran_all, env, warehouse_dsn):
         ).fetchone()
         assert raw_rows == n_obs
 
-        # Countries only in the mart, with the sample's own figures.
+        # The mart holds the sample's own figures, keyed by ISO3 as the facts are:
+        # compared on the Eurostat codes it keeps as provenance.
         rows = conn.execute(
-            "select geo_code, citizen_code, to_char(month, 'YYYY-MM'), first_time_applicants,"
-            " applicants_total from marts.mart_asylum_applications_monthly"
+            "select source_country_code, source_origin_code, to_char(month, 'YYYY-MM'),"
+            " first_time_applicants, applicants_total, country_key, origin_kind,"
+            " source_dataset_key from marts.mart_asylum_applications_monthly"
         ).fetchall()
         assert rows
-        aggregates = {"EU27_2020", "TOTAL", "EXT_EU27_2020", "UNK", "STLS"}
-        for geo, citizen, month, frst, total in rows:
-            assert geo not in aggregates and citizen not in aggregates
+        geo_codes = dict(conn.execute(
+            "select country_key, eurostat_geo_code from marts.dim_country"
+        ).fetchall())  # fmt: skip
+        # Groups never land (neither a country of asylum nor an origin); Eurostat's
+        # all-origins total, stateless and unknown are origins of their own kind.
+        groups = {"EU27_2020", "EXT_EU27_2020"}
+        kinds = {"TOTAL": "all", "STLS": "stateless", "UNK": "unknown"}
+        for geo, citizen, month, frst, total, country, kind, dataset in rows:
+            assert geo not in groups and citizen not in groups
+            assert geo_codes[country] == geo
+            assert kind == kinds.get(citizen, "country")
+            assert dataset == "eurostat__asylum_applicants_monthly"
             assert frst == cells.get((geo, citizen, "FRST", month))
             assert total == cells.get((geo, citizen, "TOTAL", month))
         expected = {
-            (g, c, t) for (g, c, a, t) in cells if a == "FRST" and g not in aggregates
-            and c not in aggregates
+            (g, c, t) for (g, c, _, t) in cells if g not in groups and c not in groups
         }  # fmt: skip
-        assert {(g, c, m) for g, c, m, _, _ in rows} == expected
-
-        (in_totals,) = conn.execute(
-            "select count(*) from marts.mart_asylum_applications_monthly_totals"
-            " where geo_code = 'EU27_2020' or citizen_code = 'TOTAL'"
-        ).fetchone()
-        assert in_totals > 0
+        assert {(g, c, m) for g, c, m, *_ in rows} == expected
+        assert {k for *_, k, _ in rows} == {"country", "all", "stateless", "unknown"}
         mart_count = len(rows)
 
     # A second run of the same payload is a no-op: no new batch, no duplicate rows.
@@ -465,6 +470,6 @@ def test_a_failing_batch_end_to_end(ran_all, env, warehouse_dsn, broken_project)
         assert staged("IT", "UA", "FRST", "2025-02") == (doc["value"][revised], batch_id)
         (frst,) = conn.execute(
             "select first_time_applicants from marts.mart_asylum_applications_monthly"
-            " where geo_code = 'DE' and citizen_code = 'SY' and month = '2025-03-01'"
+            " where country_key = 'DEU' and origin_key = 'SYR' and month = '2025-03-01'"
         ).fetchone()
         assert frst == before[negative]
