@@ -229,6 +229,27 @@ def test_every_mart_is_built_from_the_samples(ran_all):
             " and source_dataset_key = 'submissions__needs_assessment'"
         ).fetchone()
         assert needs[:2] == (0, "poor") and "1 file(s) or batch(es) failed" in needs[2]
+        # Western Balkans: UNHCR fills the countries Eurostat lacks; Kosovo has no
+        # figure in any sample and is named, not silently left out.
+        assert conn.execute(
+            "select member_countries, asylum_applications_countries,"
+            " asylum_applications_countries_missing from marts.mart_regional_situation"
+            " where region_group_key = 'western_balkans' and period_grain = 'year'"
+            " and period_start = '2023-01-01'"
+        ).fetchone() == (6, 5, "XKX")
+        # Greece's 2025 arrivals: the full-year figure per place, not four months of the
+        # series; 2026's first quarter is the quarter so far (the series ends 1 March).
+        greece = conn.execute(
+            "select period_grain, arrivals_international_source, is_complete_period,"
+            " incomplete_figures from marts.mart_national_situation where country_key = 'GRC'"
+            " and ((period_grain = 'year' and period_start = '2025-01-01')"
+            " or (period_grain = 'quarter' and period_start = '2026-01-01')) order by 1"
+        ).fetchall()
+        assert greece == [
+            ("quarter", "unhcr_odp__arrivals_timeseries", False,
+             "arrivals_international 60/90 days"),
+            ("year", "unhcr_odp__arrivals_by_sublocation", True, None),
+        ]  # fmt: skip
         march = conn.execute(
             "select (select arrivals from marts.mart_national_situation"
             "        where country_key = 'MKD' and period_grain = 'month'"

@@ -32,26 +32,56 @@ preferences as (
 
 ),
 
+odp_last_days as (
+
+    -- The last day ODP's daily series has per country: the month holding it is only
+    -- the month so far (ODP publishes the current month as it goes).
+    select
+        country_key,
+        max(period_end) as last_day
+    from arrivals
+    where
+        source_dataset_key = 'unhcr_odp__arrivals_timeseries'
+        and period_grain = 'day'
+    group by country_key
+
+),
+
 odp_arrivals as (
 
     -- ODP sends each country's arrivals per day and per month: the months only, so
-    -- nothing is counted twice; per place for a year, or the year so far.
+    -- nothing is counted twice, each covering up to the series' last day; per place
+    -- for a year, or the year so far.
     select
-        country_key,
-        period_start,
-        period_end,
-        source_dataset_key,
+        arrivals.country_key,
+        arrivals.period_start,
+        case
+            when
+                arrivals.period_grain = 'month'
+                and odp_last_days.last_day >= arrivals.period_start
+                and odp_last_days.last_day < arrivals.period_end
+                then odp_last_days.last_day
+            else arrivals.period_end
+        end as period_end,
+        arrivals.source_dataset_key,
         'arrivals_international' as metric,
-        sum(arrivals) as figure,
-        max(batch_id) as batch_id
+        sum(arrivals.arrivals) as figure,
+        max(arrivals.batch_id) as batch_id
     from arrivals
+    left join odp_last_days
+        on arrivals.country_key = odp_last_days.country_key
     where
-        reporting_level = 'international'
+        arrivals.reporting_level = 'international'
         and (
-            (source_dataset_key = 'unhcr_odp__arrivals_timeseries' and period_grain = 'month')
-            or source_dataset_key = 'unhcr_odp__arrivals_by_sublocation'
+            (
+                arrivals.source_dataset_key = 'unhcr_odp__arrivals_timeseries'
+                and arrivals.period_grain = 'month'
+            )
+            or arrivals.source_dataset_key = 'unhcr_odp__arrivals_by_sublocation'
         )
-    group by country_key, period_start, period_end, source_dataset_key
+    group by
+        arrivals.country_key, arrivals.period_start, arrivals.period_end,
+        arrivals.period_grain, arrivals.source_dataset_key, odp_last_days.last_day
 
 ),
 
