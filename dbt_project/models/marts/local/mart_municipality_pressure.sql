@@ -93,6 +93,11 @@ final as (
                     occupancy_rate desc nulls last
             ) as integer
         ) as pressure_rank,
+        cast(days_in_period as integer) as days_in_period,
+        cast(days_covered as integer) as days_covered,
+        cast(period_coverage as numeric(5, 4)) as period_coverage,
+        cast(is_complete_period as boolean) as is_complete_period,
+        cast(incomplete_figures as text) as incomplete_figures,
         cast(source_datasets as text) as source_datasets,
         cast(latest_batch_id as bigint) as latest_batch_id,
         cast(quality_score as numeric(5, 4)) as quality_score

@@ -94,6 +94,8 @@ figures as (
         'submissions__registered_arrivals (municipality)' as local_source,
         'submissions__registered_arrivals (national)' as national_source,
         null as international_source,
+        national.is_complete_period,
+        national.incomplete_figures,
         national.source_datasets,
         paired_municipalities.latest_batch_id,
         national.quality_score
@@ -119,6 +121,8 @@ figures as (
         null as local_source,
         'submissions__registered_arrivals (national)' as national_source,
         arrivals_international_source as international_source,
+        is_complete_period,
+        incomplete_figures,
         source_datasets,
         latest_batch_id,
         quality_score
@@ -140,6 +144,9 @@ figures as (
         null as local_source,
         source_pairs.national_source,
         source_pairs.international_source,
+        -- Eurostat's figure is a whole period's by choice; UNHCR's are yearly.
+        coalesce(national.is_complete_period, true) as is_complete_period,
+        national.incomplete_figures,
         national.source_datasets,
         source_pairs.latest_batch_id,
         national.quality_score
@@ -187,6 +194,8 @@ final as (
         cast(local_source as text) as local_source,
         cast(national_source as text) as national_source,
         cast(international_source as text) as international_source,
+        cast(is_complete_period as boolean) as is_complete_period,
+        cast(incomplete_figures as text) as incomplete_figures,
         cast(source_datasets as text) as source_datasets,
         cast(latest_batch_id as bigint) as latest_batch_id,
         cast(quality_score as numeric(5, 4)) as quality_score
