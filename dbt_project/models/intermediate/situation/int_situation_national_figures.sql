@@ -93,18 +93,13 @@ eurostat_applications as (
         period_start,
         period_end,
         source_dataset_key,
+        case application_type
+            when 'total' then 'asylum_applications' else 'first_time_applications'
+        end as metric,
         coalesce(
-            sum(applications) filter (where application_type = 'total' and origin_kind = 'all'),
-            sum(applications) filter (where application_type = 'total' and origin_kind <> 'all')
-        ) as asylum_applications,
-        coalesce(
-            sum(applications) filter (
-                where application_type = 'first_time' and origin_kind = 'all'
-            ),
-            sum(applications) filter (
-                where application_type = 'first_time' and origin_kind <> 'all'
-            )
-        ) as first_time_applications,
+            sum(applications) filter (where origin_kind = 'all'),
+            sum(applications) filter (where origin_kind <> 'all')
+        ) as figure,
         max(batch_id) as batch_id
     from applications
     where
@@ -113,7 +108,9 @@ eurostat_applications as (
         )
         and sex = 'T'
         and is_all_ages
-    group by country_key, period_start, period_end, source_dataset_key
+        and application_type in ('total', 'first_time')
+    group by
+        country_key, period_start, period_end, source_dataset_key, application_type
 
 ),
 
@@ -146,135 +143,68 @@ eurostat_decisions as (
         period_start,
         period_end,
         source_dataset_key,
+        'decisions_' || decision as metric,
         coalesce(
-            sum(decisions) filter (where decision = 'total' and origin_kind = 'all'),
-            sum(decisions) filter (where decision = 'total' and origin_kind <> 'all')
-        ) as decisions_total,
-        coalesce(
-            sum(decisions) filter (where decision = 'positive' and origin_kind = 'all'),
-            sum(decisions) filter (where decision = 'positive' and origin_kind <> 'all')
-        ) as decisions_positive,
+            sum(decisions) filter (where origin_kind = 'all'),
+            sum(decisions) filter (where origin_kind <> 'all')
+        ) as figure,
         max(batch_id) as batch_id
     from decisions
     where
         source_dataset_key = 'eurostat__asylum_decisions_first_instance'
         and sex = 'T'
         and is_all_ages
-    group by country_key, period_start, period_end, source_dataset_key
+        and decision in ('total', 'positive')
+    group by country_key, period_start, period_end, source_dataset_key, decision
 
 ),
 
 unhcr_decisions as (
 
     -- First-instance decisions on persons, as Eurostat counts them: recognised,
-    -- complementary protection and rejected (UNHCR's `closed` are not decisions).
+    -- complementary protection and rejected (UNHCR's `closed` are not decisions);
+    -- positive: the first two.
     select
-        country_key,
-        period_start,
-        period_end,
-        source_dataset_key,
-        sum(decisions) filter (
-            where decision in ('refugee_status', 'complementary_protection', 'negative')
-        ) as decisions_total,
-        sum(decisions) filter (
-            where decision in ('refugee_status', 'complementary_protection')
-        ) as decisions_positive,
-        max(batch_id) as batch_id
+        decisions.country_key,
+        decisions.period_start,
+        decisions.period_end,
+        decisions.source_dataset_key,
+        figures.metric,
+        sum(decisions.decisions) as figure,
+        max(decisions.batch_id) as batch_id
     from decisions
+    inner join (
+        values
+        ('decisions_total', 'refugee_status'),
+        ('decisions_total', 'complementary_protection'),
+        ('decisions_total', 'negative'),
+        ('decisions_positive', 'refugee_status'),
+        ('decisions_positive', 'complementary_protection')
+    ) as figures (metric, decision)
+        on decisions.decision = figures.decision
     where
-        source_dataset_key = 'unhcr__asylum_decisions'
-        and sex = 'T'
-        and is_all_ages
-        and count_unit = 'P'
-        and procedure_level in ('FI', 'FA')
-    group by country_key, period_start, period_end, source_dataset_key
-
-),
-
-two_figure_sources as (
-
-    select
-        country_key,
-        period_start,
-        period_end,
-        source_dataset_key,
-        batch_id,
-        asylum_applications as figure_1,
-        first_time_applications as figure_2,
-        'asylum_applications' as metric_1,
-        'first_time_applications' as metric_2
-    from eurostat_applications
-
-    union all
-
-    select
-        country_key,
-        period_start,
-        period_end,
-        source_dataset_key,
-        batch_id,
-        decisions_total as figure_1,
-        decisions_positive as figure_2,
-        'decisions_total' as metric_1,
-        'decisions_positive' as metric_2
-    from eurostat_decisions
-
-    union all
-
-    select
-        country_key,
-        period_start,
-        period_end,
-        source_dataset_key,
-        batch_id,
-        decisions_total as figure_1,
-        decisions_positive as figure_2,
-        'decisions_total' as metric_1,
-        'decisions_positive' as metric_2
-    from unhcr_decisions
+        decisions.source_dataset_key = 'unhcr__asylum_decisions'
+        and decisions.sex = 'T'
+        and decisions.is_all_ages
+        and decisions.count_unit = 'P'
+        and decisions.procedure_level in ('FI', 'FA')
+    group by
+        decisions.country_key, decisions.period_start, decisions.period_end,
+        decisions.source_dataset_key, figures.metric
 
 ),
 
 source_rows as (
 
-    select
-        country_key,
-        period_start,
-        period_end,
-        source_dataset_key,
-        metric,
-        figure,
-        batch_id
-    from odp_arrivals
-
+    select * from odp_arrivals
     union all
-
-    select
-        country_key,
-        period_start,
-        period_end,
-        source_dataset_key,
-        metric,
-        figure,
-        batch_id
-    from unhcr_applications
-
+    select * from eurostat_applications
     union all
-
-    select
-        two_figure_sources.country_key,
-        two_figure_sources.period_start,
-        two_figure_sources.period_end,
-        two_figure_sources.source_dataset_key,
-        pairs.metric,
-        pairs.figure,
-        two_figure_sources.batch_id
-    from two_figure_sources
-    cross join lateral (
-        values
-        (two_figure_sources.metric_1, two_figure_sources.figure_1),
-        (two_figure_sources.metric_2, two_figure_sources.figure_2)
-    ) as pairs (metric, figure)
+    select * from unhcr_applications
+    union all
+    select * from eurostat_decisions
+    union all
+    select * from unhcr_decisions
 
 ),
 
