@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test stop lint clean
+.PHONY: install run test stop lint clean chromium
 
 # uv is bootstrapped into the project's venv with pip, then pins everything from uv.lock
 # (uv itself is in the lock, so `uv sync` keeps it).
@@ -25,7 +25,15 @@ install: $(UV)
 run: install
 	$(VENV)/bin/mwh run $(ARGS)
 
-test: install
+# The browser tests (report, Data Docs) drive Debian's Chromium: Playwright never
+# downloads a browser of its own. Installed here when missing (root or sudo).
+chromium:
+	@command -v chromium >/dev/null || { echo "==> installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get install -y -q chromium >/dev/null \
+	  || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+
+test: install chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 stop:

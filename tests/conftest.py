@@ -432,3 +432,18 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     """The session's state folder goes with it (MWH_KEEP_TEST_DB keeps it for a look)."""
     if not _keep():
         shutil.rmtree(os.environ["MWH_HOME"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser_context():
+    """A headless Chromium (tests/browser.py), one per session; offline pages only."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context
+        context.close()
+        browser.close()
