@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test stop lint clean chromium
+.PHONY: install run test stop lint clean chromium up down
 
 # uv is bootstrapped into the project's venv with pip, then pins everything from uv.lock
 # (uv itself is in the lock, so `uv sync` keeps it).
@@ -35,6 +35,13 @@ chromium:
 
 test: install chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Airflow's services on this machine (UI on 127.0.0.1:8080); ARGS="--executor celery".
+up: install
+	$(VENV)/bin/mwh up --services $(ARGS)
+
+down:
+	@if [ -x $(VENV)/bin/mwh ]; then $(VENV)/bin/mwh down; else echo "nothing to stop"; fi
 
 stop:
 	@if [ -x $(VENV)/bin/mwh ]; then $(VENV)/bin/mwh stop; else echo "nothing to stop"; fi

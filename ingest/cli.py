@@ -25,6 +25,33 @@ def cmd_up(args: argparse.Namespace) -> int:
     print(f"warehouse ({where}): {redact(dsn)}  (with its password: mwh dsn)")
     if applied:
         print(f"applied migrations: {', '.join(applied)}")
+    return up_services(dsn, args.executor) if args.services else 0
+
+
+def up_services(dsn: str, executor: str) -> int:
+    """Airflow's services on this machine (ingest/services.py), then how to log in."""
+    from ingest import services
+    from ingest.runtime import StepFailed, dbt_parse
+
+    try:
+        print("      dbt parse (the manifest cosmos renders the transform DAG from)")
+        dbt_parse(dsn)
+        env = services.up(dsn, executor)
+    except (StepFailed, RuntimeError) as exc:
+        print(f"mwh up: {exc}", file=sys.stderr)
+        return 1
+    user = services.AIRFLOW_SETTINGS["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"].split(":")[0]
+    print(f"Airflow UI and REST API: {services.api_url()}  (executor: {executor})")
+    print(f"  login: {user}, password in {services.password_file(env)}")
+    print(f"  logs and PIDs: {services.services_dir()}; stop with `make down`")
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    from ingest import services
+
+    stopped = services.down()
+    print(f"stopped: {', '.join(stopped)}" if stopped else "no service of `mwh up` was running")
     return 0
 
 
@@ -307,7 +334,22 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run the pipeline once end to end through Airflow")
     r.add_argument("--live", action="store_true", help="call the live APIs (default: samples)")
     r.set_defaults(func=cmd_run)
-    sub.add_parser("up", help="start/reuse the warehouse and migrate it").set_defaults(func=cmd_up)
+    u = sub.add_parser("up", help="start/reuse the warehouse and migrate it")
+    u.add_argument(
+        "--services",
+        action="store_true",
+        help="also start Airflow: api-server, scheduler, dag-processor, triggerer",
+    )
+    u.add_argument(
+        "--executor",
+        choices=["local", "celery"],
+        default="local",
+        help="celery: CeleryExecutor with two workers on MWH_CELERY_BROKER_URL",
+    )
+    u.set_defaults(func=cmd_up)
+    sub.add_parser("down", help="stop the services `mwh up --services` started").set_defaults(
+        func=cmd_down
+    )
     sub.add_parser("migrate", help="apply warehouse migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("stop", help="stop the embedded PostgreSQL").set_defaults(func=cmd_stop)
     sub.add_parser("dsn", help="print the warehouse connection string").set_defaults(func=cmd_dsn)

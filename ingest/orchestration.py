@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from ingest.config import DBT_PROJECT_DIR, warehouse_dsn
+from ingest.config import DBT_PROJECT_DIR, PROJECT_ROOT, warehouse_dsn
 from ingest.datasets import RawDataset
 
 # The Airflow connections to the warehouse: ingest and GX log in as `loader`, dbt and
@@ -21,18 +21,37 @@ TRANSFORM_CONN_ID = "warehouse_transform"
 # Policy tests check every DAG's tags against this list.
 ALLOWED_TAGS = frozenset({"ingest", "transform", "publish", "api", "submissions", "dbt"})
 
-# Airflow settings every deployment of ours shares (`mwh run`, the tests, compose).
-AIRFLOW_SETTINGS = {
-    # cosmos's watcher producer backs up its XComs in a Variable for its retry; by
-    # default it rewrites the whole backup after every dbt node (quadratic: 5x the
-    # build's time here). Off, the backup is written once, when the producer fails.
-    "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
-}
+# Airflow settings every deployment of ours shares (`mwh run`, `mwh up --services`,
+# the tests, compose's env_file): one file at the project's root.
+SETTINGS_FILE = PROJECT_ROOT / "airflow.env"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines as docker compose reads an env_file (no quotes, no expansion)."""
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise ValueError(f"{path}: not KEY=VALUE: {line!r}")
+            out[key.strip()] = value
+    return out
+
+
+AIRFLOW_SETTINGS = read_env_file(SETTINGS_FILE)
+# Celery's queue for the dbt build (the per-model tasks only read its results).
+DBT_QUEUE = os.environ.get("MWH_DBT_QUEUE", AIRFLOW_SETTINGS["MWH_DBT_QUEUE"])
+
+
+def _setting(name: str) -> str:
+    return os.environ.get(name) or AIRFLOW_SETTINGS[name]
+
 
 DEFAULT_ARGS = {
     "owner": "data-engineering",
-    "retries": int(os.environ.get("MWH_TASK_RETRIES", "2")),
-    "retry_delay": timedelta(minutes=5),
+    "retries": int(_setting("MWH_TASK_RETRIES")),
+    "retry_delay": timedelta(seconds=float(_setting("MWH_TASK_RETRY_DELAY_SECONDS"))),
     "retry_exponential_backoff": True,
 }
 

@@ -34,6 +34,7 @@ LONG_RUNNING_AIRFLOW = {
     "airflow-dag-processor",
     "airflow-triggerer",
     "airflow-worker",
+    "airflow-worker-dbt",
 }
 REQUIRED_SERVICES = DATA_SERVICES | LONG_RUNNING_AIRFLOW | {"airflow-init"}
 # Host folders Docker creates at run time; they must be git-ignored, not committed.
@@ -139,7 +140,12 @@ def airflow_services(compose: dict | None = None) -> dict:
 
 
 def common_env(compose: dict | None = None) -> dict:
-    return (compose or compose_raw())["x-airflow-common"]["environment"]
+    """The Airflow services' environment: the env_file (airflow.env), then `environment`."""
+    from ingest.orchestration import read_env_file
+
+    common = (compose or compose_raw())["x-airflow-common"]
+    files = {k: v for f in common.get("env_file", []) for k, v in read_env_file(ROOT / f).items()}
+    return {**files, **common["environment"]}
 
 
 def mounts(service: dict) -> list[tuple[str, str, str]]:
@@ -275,12 +281,16 @@ def test_airflow_commands_match_the_image_entrypoint():
         "airflow-scheduler": "scheduler",
         "airflow-dag-processor": "dag-processor",
         "airflow-triggerer": "triggerer",
-        "airflow-worker": "celery worker",
     }
+    # The workers serve the queues `mwh up --services --executor celery` starts them on.
+    from ingest.services import CELERY_WORKERS
+
+    for name, args in CELERY_WORKERS.items():
+        expected[f"airflow-{name}"] = shlex.join(["celery", "worker", *args])
     actual = {n: services().get(n, {}).get("command") for n in expected}
     assert actual == expected
     # The scheduler serves its health endpoint on 8974 only when asked to.
-    assert common_env()["AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"] == "true"
+    assert common_env()["AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"].lower() == "true"
 
 
 def test_init_prepares_metadata_warehouse_and_manifest():
