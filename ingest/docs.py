@@ -4,6 +4,9 @@ Validation runs in an ephemeral GX context and keeps nothing on disk; what the s
 needs is already stored in `quality.validation_runs.gx_result` (GX's own result,
 counts only). So the site is rebuilt from the warehouse in a fresh ephemeral context,
 after the runs and off their critical path, into a git-ignored folder.
+
+The site works offline (docs_assets: the CDN files GX's pages load are vendored and
+served from the site) and shows each expectation's severity (docs_severity).
 """
 
 from __future__ import annotations
@@ -70,6 +73,9 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
         ValidationResultIdentifier,
     )
 
+    from ingest import docs_severity
+    from ingest.docs_assets import make_self_contained
+
     out_dir = Path(out_dir or data_docs_dir()).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -82,11 +88,7 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
         for ds in datasets(source).values():
             if suite_path(ds).exists():
                 cfg = load_suite_config(ds)
-                context.suites.add(
-                    gx.ExpectationSuite(
-                        name=cfg["name"], expectations=cfg["expectations"], meta=cfg.get("meta")
-                    )
-                )
+                context.suites.add(gx.ExpectationSuite(**docs_severity.suite_kwargs(cfg)))
     for batch_id, source, dataset, suite, validated_at, gx_result in runs:
         key = ValidationResultIdentifier(
             ExpectationSuiteIdentifier(suite),
@@ -110,9 +112,14 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
                     "base_directory": str(tmp),
                 },
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                # Renderers that show each expectation's severity (docs_severity).
+                "site_section_builders": docs_severity.SITE_SECTION_BUILDERS,
+                # GX's walkthrough and how-to buttons link to its online documentation.
+                "show_how_to_buttons": False,
             },
         )
         context.build_data_docs(site_names=[SITE_NAME])
+        make_self_contained(tmp)
         _swap_into_place(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # only left when the build failed
