@@ -16,6 +16,8 @@ into `raw.submissions__<dataset>` with its `ops.batches` row, the GX suite in
   and period supersedes the earlier one in staging, and both stay in the ledger.
 * A refused file is not a failed run: its report tells the steward what to fix.
   A file whose submission raised (warehouse down) stays in `incoming/` for the next run.
+* `data_docs` rebuilds the GX Data Docs once every submission is done, when a file
+  was validated since the last build (a teardown, as in the ingest DAGs).
 * Every ten minutes: stewards expect their report soon after they drop a file.
 """
 

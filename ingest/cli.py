@@ -233,10 +233,9 @@ def print_data_docs() -> None:
 
 
 def rebuild_data_docs_or_say_why(dsn: str) -> None:
-    """GX Data Docs again, now with the submissions' validations: the ingest DAGs'
-    data_docs tasks built the site before ingest_submissions ran (the example
-    submissions that fail the gate on purpose would be missing). A failure is printed,
-    never raised: the earlier site stays."""
+    """GX Data Docs once more at the end of the run: the DAGs' data_docs tasks built
+    them, but a failed task (it is a teardown) does not fail its run. A failure is
+    printed, never raised: the earlier site stays."""
     from ingest.docs import build_data_docs
 
     try:

@@ -4,6 +4,9 @@ Validation runs in an ephemeral GX context and keeps nothing on disk; what the s
 needs is already stored in `quality.validation_runs.gx_result` (GX's own result,
 counts only). So the site is rebuilt from the warehouse in a fresh ephemeral context,
 after the runs and off their critical path, into a git-ignored folder.
+
+The site works offline (docs_assets: the CDN files GX's pages load are vendored and
+served from the site) and shows each expectation's severity (docs_severity).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 
 SITE_NAME = "warehouse"  # "local_site" already exists in an ephemeral context
 RUNS_PER_DATASET = 50
+# In the site: the newest validation run it shows, so a DAG can tell it is current.
+LAST_RUN_FILE = ".last_run_id"
 
 
 def data_docs_dir() -> Path:
@@ -34,6 +39,20 @@ def data_docs_index(out_dir: Path | None = None) -> Path | None:
     """The site's index.html, or None when no site has been built yet."""
     index = (out_dir or data_docs_dir()) / "index.html"
     return index if index.exists() else None
+
+
+def last_run_id(dsn: str) -> int | None:
+    with connect(dsn) as conn:
+        return conn.execute(
+            "select max(run_id) from quality.validation_runs where gx_result is not null"
+        ).fetchone()[0]
+
+
+def data_docs_current(dsn: str, out_dir: Path | None = None) -> bool:
+    """Whether the site shows the newest validation run already (or there is none)."""
+    last = last_run_id(dsn)
+    marker = (out_dir or data_docs_dir()) / LAST_RUN_FILE
+    return last is None or (marker.exists() and marker.read_text().strip() == str(last))
 
 
 def latest_runs(dsn: str, per_dataset: int = RUNS_PER_DATASET) -> list[tuple]:
@@ -70,9 +89,13 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
         ValidationResultIdentifier,
     )
 
+    from ingest import docs_severity
+    from ingest.docs_assets import make_self_contained
+
     out_dir = Path(out_dir or data_docs_dir()).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    last = last_run_id(dsn)  # before the runs: a newer one makes the next build rebuild
     runs = latest_runs(dsn)
 
     context = gx.get_context(mode="ephemeral")
@@ -82,11 +105,7 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
         for ds in datasets(source).values():
             if suite_path(ds).exists():
                 cfg = load_suite_config(ds)
-                context.suites.add(
-                    gx.ExpectationSuite(
-                        name=cfg["name"], expectations=cfg["expectations"], meta=cfg.get("meta")
-                    )
-                )
+                context.suites.add(gx.ExpectationSuite(**docs_severity.suite_kwargs(cfg)))
     for batch_id, source, dataset, suite, validated_at, gx_result in runs:
         key = ValidationResultIdentifier(
             ExpectationSuiteIdentifier(suite),
@@ -110,9 +129,15 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
                     "base_directory": str(tmp),
                 },
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                # Renderers that show each expectation's severity (docs_severity).
+                "site_section_builders": docs_severity.SITE_SECTION_BUILDERS,
+                # GX's walkthrough and how-to buttons link to its online documentation.
+                "show_how_to_buttons": False,
             },
         )
         context.build_data_docs(site_names=[SITE_NAME])
+        make_self_contained(tmp)
+        (tmp / LAST_RUN_FILE).write_text(f"{last}\n")
         _swap_into_place(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # only left when the build failed

@@ -8,11 +8,10 @@ Importing this module is cheap (no GX, no dbt, no I/O at DAG parse time).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 import pendulum
 
-from ingest.orchestration import DEFAULT_ARGS, asset_for
+from ingest.orchestration import DEFAULT_ARGS, asset_for, data_docs_teardown
 from ingest.sources import datasets
 
 START_DATE = pendulum.datetime(2026, 1, 1, tz="UTC")
@@ -26,7 +25,7 @@ def build_ingest_dag(
     tags: Sequence[str] = ("ingest", "api"),
 ):
     """The `ingest_<source>` DAG."""
-    from airflow.sdk import dag, task, teardown
+    from airflow.sdk import dag, task
 
     @task
     def fetch(dataset: str, data_interval_start=None, data_interval_end=None) -> dict:
@@ -69,17 +68,6 @@ def build_ingest_dag(
             )
         return result
 
-    # A teardown rather than a plain `all_done` task: an `all_done` leaf would make the
-    # run succeed even when a validation failed. A teardown without a setup runs after
-    # failed and skipped validations too, and leaves the run's state to them.
-    @teardown
-    @task(retries=1, retry_delay=timedelta(seconds=30))
-    def data_docs() -> str:
-        from ingest.docs import build_data_docs
-        from ingest.orchestration import task_warehouse_dsn
-
-        return build_data_docs(task_warehouse_dsn()).as_uri()
-
     @dag(
         dag_id=f"ingest_{source}",
         schedule=schedule,
@@ -98,6 +86,6 @@ def build_ingest_dag(
             validated.append(
                 validate.override(task_id=f"validate_{name}", outlets=[asset_for(ds)])(loaded)
             )
-        validated >> data_docs()
+        validated >> data_docs_teardown()
 
     return ingest()

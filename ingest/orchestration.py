@@ -88,6 +88,31 @@ def task_warehouse_dsn(conn_id: str = CONN_ID) -> str:
     )  # fmt: skip
 
 
+def data_docs_teardown():
+    """The `data_docs` task of a DAG that validates: the GX Data Docs rebuilt once the
+    validations upstream of it are done, unless the site shows the newest run already.
+
+    A teardown rather than a plain `all_done` task: an `all_done` leaf would make the
+    run succeed even when a validation failed. A teardown without a setup runs after
+    failed and skipped validations too, and leaves the run's state to them.
+    """
+    from airflow.sdk import task, teardown
+
+    @teardown
+    @task(task_id="data_docs", retries=1, retry_delay=timedelta(seconds=30))
+    def data_docs() -> str:
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from ingest.docs import build_data_docs, data_docs_current
+
+        dsn = task_warehouse_dsn()
+        if data_docs_current(dsn):
+            raise AirflowSkipException("no validation run since the last build")
+        return build_data_docs(dsn).as_uri()
+
+    return data_docs()
+
+
 # dbt reads these in profiles.yml; rendered at run time from the same connection.
 DBT_ENV_TEMPLATE = {
     "WAREHOUSE_HOST": "{{ conn.warehouse_transform.host }}",

@@ -2,6 +2,8 @@
 waiting in the landing zone (ingest.submissions.landing) and updates the dataset's Asset
 when a file landed rows, which schedules the transform DAG; `check_<dataset>` then fails
 with a summary if a file could not be processed or a batch is stuck unvalidated.
+`data_docs` rebuilds the GX Data Docs once every submission is done (as the ingest
+DAGs do), when a file was validated.
 
 Importing this module is cheap (no GX, no dbt, no I/O at DAG parse time).
 """
@@ -9,7 +11,7 @@ Importing this module is cheap (no GX, no dbt, no I/O at DAG parse time).
 from __future__ import annotations
 
 from ingest.ingest_dag import START_DATE
-from ingest.orchestration import DEFAULT_ARGS, asset_for
+from ingest.orchestration import DEFAULT_ARGS, asset_for, data_docs_teardown
 from ingest.sources import datasets
 
 
@@ -68,10 +70,11 @@ def build_submissions_dag(*, schedule: str, doc_md: str | None):
         doc_md=doc_md,
     )
     def ingest():
+        submitted = []
         for name, ds in datasets("submissions").items():
-            submitted = submit_files.override(task_id=f"submit_{name}", outlets=[asset_for(ds)])(
-                name
-            )
-            submitted >> check_files.override(task_id=f"check_{name}")(name)
+            submit = submit_files.override(task_id=f"submit_{name}", outlets=[asset_for(ds)])
+            submitted.append(submit(name))
+            submitted[-1] >> check_files.override(task_id=f"check_{name}")(name)
+        submitted >> data_docs_teardown()
 
     return ingest()

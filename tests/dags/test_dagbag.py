@@ -48,10 +48,13 @@ def test_ingest_chain_and_asset(dagbag):
     assert [o.name for o in validate.outlets] == ["eurostat__asylum_applicants_monthly"]
 
 
-def test_data_docs_run_after_every_validation_off_the_critical_path(dagbag):
-    dag = dagbag.dags["ingest_eurostat"]
+@pytest.mark.parametrize(
+    ("dag_id", "validating"), [("ingest_eurostat", "validate_"), ("ingest_submissions", "submit_")]
+)
+def test_data_docs_run_after_every_validation_off_the_critical_path(dagbag, dag_id, validating):
+    dag = dagbag.dags[dag_id]
     docs = dag.get_task("data_docs")
-    validates = {t for t in dag.task_ids if t.startswith("validate_")}
+    validates = {t for t in dag.task_ids if t.startswith(validating)}
     assert validates and docs.upstream_task_ids == validates
     assert not docs.downstream_task_ids and not docs.outlets
     # A teardown with no setup runs once its upstreams are done (all_done), failed or
@@ -116,7 +119,7 @@ def test_submissions_dag_updates_each_datasets_asset(dagbag):
     names = datasets("submissions")
     assert outlets == {f"submit_{name}": [ds.key] for name, ds in names.items()} | {
         f"check_{name}": [] for name in names
-    }
+    } | {"data_docs": []}
     for name in names:  # the check runs whatever the submission did
         check = dag.get_task(f"check_{name}")
         assert check.upstream_task_ids == {f"submit_{name}"}

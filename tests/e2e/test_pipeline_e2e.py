@@ -168,6 +168,14 @@ def test_example_submissions_land_validated_and_staged(ran_all, env):
             assert staged == loaded, dataset
 
 
+def test_data_docs_show_the_submissions_validations(ran_all, env):
+    """ingest_submissions rebuilds the GX Data Docs after its validations, as the
+    ingest DAGs (which ran before it) do: the failing example has its page."""
+    site = Path(env["MWH_DATA_DOCS_DIR"])
+    pages = list(site.glob("validations/submissions__needs_assessment/*/*/*.html"))
+    assert pages and "submissions__needs_assessment" in (site / "index.html").read_text()
+
+
 def _local_arrivals(name: str) -> int:
     """A municipality's own example file as the marts count it (macro
     arrivals_authority_rule): per day the larger of its crossings' sum and its own

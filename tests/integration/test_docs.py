@@ -1,6 +1,8 @@
 """GX Data Docs rebuilt from the stored results: the suite, each validation, a swap
-into place that leaves nothing behind. dbt docs generated against a small built
-warehouse as one static page, and a failure reported rather than raised."""
+into place that leaves nothing behind, a site that needs no network (checked in the
+files and in Chromium) and shows each expectation's severity. dbt docs generated
+against a small built warehouse as one static page, and a failure reported rather
+than raised."""
 
 from __future__ import annotations
 
@@ -8,15 +10,17 @@ import contextlib
 import hashlib
 import io
 import json
+import re
 
 import pytest
 
 from ingest.config import with_dbname
 from ingest.dbt_docs import STATIC_INDEX
-from ingest.docs import build_data_docs, data_docs_index
+from ingest.docs import build_data_docs, data_docs_current, data_docs_index
 from ingest.loader import load_batch
 from ingest.quality import validate_batch
 from ingest.sources.eurostat.datasets import DATASETS
+from tests.browser import artifacts_dir, screenshot, visit
 
 DS = DATASETS["asylum_applicants_monthly"]
 
@@ -138,3 +142,73 @@ def test_mwh_docs_prints_both_paths(mwh_docs, dbt_docs_out):
         f"dbt docs: {(dbt_docs_out / STATIC_INDEX).as_uri()}",
     ]
     assert after.strip() == f"GX Data Docs: {uri}"
+
+
+# A URL a file could make the browser fetch: absolute or protocol-relative.
+_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s"'`()<>\\]*""")
+# XML namespace names (Bootstrap's CSS has SVG data URIs, vega builds SVG): names,
+# never fetched. Allowed in every file.
+XML_NAMESPACES = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
+                  "http://www.w3.org/2000/xmlns/")  # fmt: skip
+# What the vendored files (the npm releases, unmodified) hold besides: licence
+# headers and project links in comments, links in error messages, vega-lite's
+# `$schema` name and the target of vega-embed's "Open in Vega Editor" menu item (a
+# link the reader may follow). None is requested by a page; the Chromium test below
+# would catch one that is. Allowed under static/vendor/ only.
+VENDOR_TEXT_URLS = {
+    "http://djhvscf.github.io/Blog", "http://opensource.org/licenses/MIT",
+    "http://wenzhixin.net.cn/", "http://www.apache.org/licenses/LICENSE-2.0",
+    "https://bootstrap-table.com", "https://fontawesome.com",
+    "https://fontawesome.com/license/free", "https://getbootstrap.com/",
+    "https://github.com/Starcounter-Jack/JSON-Patch",
+    "https://github.com/twbs/bootstrap/blob/master/LICENSE",
+    "https://github.com/twbs/bootstrap/graphs/contributors",
+    "https://github.com/uxsolutions/bootstrap-datepicker",
+    "https://github.com/vega/vega-lite/issues/2415", "https://popper.js.org/",
+    "https://vega.github.io/editor/", "https://vega.github.io/schema/vega/v5.json",
+}  # fmt: skip
+
+
+def test_no_generated_page_or_asset_names_an_external_url(mwh_docs, warehouse_dsn):
+    _, out, _ = mwh_docs
+    found = {}
+    files = [p for p in out.rglob("*") if p.suffix in (".html", ".css", ".js")]
+    for path in files:
+        allowed = XML_NAMESPACES
+        if path.relative_to(out).as_posix().startswith("static/vendor/"):
+            allowed += tuple(VENDOR_TEXT_URLS)
+        for url in set(_URL.findall(path.read_text(encoding="utf-8"))) - set(allowed):
+            found.setdefault(url, []).append(path.relative_to(out).as_posix())
+    assert len(files) > 20 and found == {}
+    # The fonts the icons need are in the site.
+    assert list(out.glob("static/vendor/fontawesome-free-*/webfonts/fa-solid-900.woff2"))
+    # Nothing new validated since: a DAG's data_docs task skips the rebuild.
+    assert data_docs_current(warehouse_dsn, out)
+
+
+_FA_LOADED = """() => [...document.fonts].some(
+    f => f.family.includes('Font Awesome') && f.status === 'loaded')"""
+
+
+def test_site_works_offline_in_chromium_with_icons_and_severity(mwh_docs, browser_context):
+    _, out, _ = mwh_docs
+    index = visit(browser_context, (out / "index.html").as_uri())
+    assert index.problems == []
+    # bootstrap-table (jQuery, Bootstrap) builds the list of runs from the page's data.
+    runs = index.page.locator("table tbody tr:visible", has=index.page.locator("i.fas"))
+    assert runs.count() > 0
+    assert index.page.evaluate(_FA_LOADED)
+
+    page = next((out / "validations" / DS.key).rglob("*.html"))
+    v = visit(browser_context, page.as_uri())
+    assert v.problems == []
+    assert v.page.evaluate(_FA_LOADED)
+    # The status icons are drawn with the icon font, not a fallback.
+    icon = v.page.locator("i.fa-times.text-danger").first
+    assert "Font Awesome" in icon.evaluate("e => getComputedStyle(e, '::before').fontFamily")
+    assert icon.bounding_box()["width"] > 0
+    assert v.page.locator("th", has_text="Severity").first.is_visible()
+    badges = v.page.locator(".mwh-severity:visible")
+    assert badges.count() > 0
+    assert {"blocking", "warning"} <= set(badges.all_inner_texts())
+    screenshot(v, artifacts_dir() / "data_docs.png")
