@@ -11,6 +11,7 @@ processes (a PID reused by something else is left alone).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -197,23 +198,25 @@ def start(name: str, argv: list[str], env: dict[str, str]) -> int:
     return proc.pid
 
 
-def stop(name: str, *, timeout: float = 30.0, sig: int = signal.SIGTERM) -> bool:
-    """Stop service `name` and its children (its process group): `sig`, then SIGKILL
-    after `timeout`. False when it was not running."""
-    pid = running(name)
-    _pid_file(name).unlink(missing_ok=True)
-    if pid is None:
-        return False
-    try:
-        os.killpg(pid, sig)
-    except ProcessLookupError:
-        return True
+def stop(*names: str, timeout: float = 30.0, sig: int = signal.SIGTERM) -> list[str]:
+    """Stop services and their children (each one's process group): `sig` to all at
+    once, then SIGKILL to what still runs after `timeout`. Returns those that ran."""
+    pids = {}
+    for name in names:
+        pid = running(name)
+        _pid_file(name).unlink(missing_ok=True)
+        if pid is not None:
+            pids[name] = pid
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, sig)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _group_alive(pid):
+    while time.monotonic() < deadline and any(map(_group_alive, pids.values())):
         time.sleep(0.2)
-    if _group_alive(pid):
-        os.killpg(pid, signal.SIGKILL)
-    return True
+    for pid in pids.values():
+        if _group_alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+    return list(pids)
 
 
 def _group_alive(pgid: int) -> bool:
@@ -308,9 +311,7 @@ def down(echo: Callable[[str], None] = print) -> list[str]:
     """Stop what `up` started: workers first, the api-server last."""
     order = [*reversed(CELERY_WORKERS), "scheduler", "triggerer", "dag-processor", "api-server"]
     names = sorted(started_services(), key=lambda n: order.index(n) if n in order else -1)
-    stopped = []
-    for name in names:
-        if stop(name):
-            stopped.append(name)
-            echo(f"      {name}: stopped")
+    stopped = stop(*names)
+    for name in stopped:
+        echo(f"      {name}: stopped")
     return stopped
