@@ -113,4 +113,3 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
         len(runs), out_dir, time.perf_counter() - started,
     )  # fmt: skip
     return out_dir / "index.html"
-
