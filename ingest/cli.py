@@ -188,7 +188,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ["MWH_LIVE"] = "1"
     from ingest.sources import SOURCE_NAMES
 
-    dags = [*(f"ingest_{s}" for s in SOURCE_NAMES), "ingest_submissions", "transform"]
+    dags = [*(f"ingest_{s}" for s in SOURCE_NAMES), "ingest_submissions", "transform", "report"]
     total = 7
     started = time.perf_counter()
     try:
@@ -210,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             for dropped in drop_examples():
                 print(f"      {dropped}")
             print(f"      landing zone: {landing_root()}")
-        with step(6, total, "DAGs through Airflow: every source, submissions, transform"):
+        with step(6, total, "DAGs through Airflow: every source, submissions, transform, report"):
             run_dags(dags, env)
         with step(total, total, "dbt docs generate, GX Data Docs"):
             dbt_docs = build_dbt_docs_or_say_why(dsn)
@@ -221,6 +221,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     print_summary(dsn, embedded=embedded, seconds=time.perf_counter() - started)
     print_data_docs()
     print_dbt_docs(dbt_docs)
+    print_report()
+    return 0
+
+
+def print_report() -> None:
+    from ingest.report.site import site_index
+
+    # The report DAG built it; a failed build shows in its result above.
+    index = site_index()
+    print(f"Situation report: {index.as_uri() if index else 'not built (try `mwh report`)'}")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The situation report rebuilt from the published marts, as the report DAG does."""
+    from ingest.report.site import build_site
+    from ingest.roles import TRANSFORMER, runtime_dsn
+    from ingest.runtime import ensure_warehouse
+    from ingest.warehouse import migrate
+
+    dsn = ensure_warehouse()[0]
+    migrate(dsn)  # transformer's login and password come from migrate
+    started = time.perf_counter()
+    index = build_site(runtime_dsn(dsn, TRANSFORMER))
+    print(f"Situation report ({time.perf_counter() - started:.1f}s): {index.as_uri()}")
     return 0
 
 
@@ -355,6 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("summary", help="rows, validation and models").set_defaults(func=cmd_summary)
     sub.add_parser("quality", help="latest validation per dataset").set_defaults(func=cmd_quality)
     sub.add_parser("docs", help="rebuild the GX Data Docs and dbt docs").set_defaults(func=cmd_docs)
+    sub.add_parser("report", help="rebuild the situation report (static site)").set_defaults(
+        func=cmd_report
+    )
     sub.add_parser("dbt-parse", help="write the dbt manifest").set_defaults(func=cmd_dbt_parse)
     ing = sub.add_parser("ingest", help="fetch, load and validate one source (as its DAG)")
     ing.add_argument("source")

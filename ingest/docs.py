@@ -11,15 +11,13 @@ served from the site) and shows each expectation's severity (docs_severity).
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
-import shutil
 import time
-import uuid
 from pathlib import Path
 
 from ingest.config import state_dir
+from ingest.sites import building
 from ingest.sources import SOURCE_NAMES, datasets
 from ingest.warehouse import connect
 
@@ -116,10 +114,7 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
         result = expectationSuiteValidationResultSchema.load(gx_result)
         context.validation_results_store.set(key, result)
 
-    # Not mkdtemp: its 0700 would keep a web server under another user out.
-    tmp = out_dir.parent / f".{out_dir.name}.new-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
+    with building(out_dir) as tmp:
         context.add_data_docs_site(
             SITE_NAME,
             {
@@ -138,24 +133,8 @@ def build_data_docs(dsn: str, out_dir: Path | None = None) -> Path:
         context.build_data_docs(site_names=[SITE_NAME])
         make_self_contained(tmp)
         (tmp / LAST_RUN_FILE).write_text(f"{last}\n")
-        _swap_into_place(tmp, out_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # only left when the build failed
     log.info(
         "GX Data Docs: %s validation results in %s (%.1fs)",
         len(runs), out_dir, time.perf_counter() - started,
     )  # fmt: skip
     return out_dir / "index.html"
-
-
-def _swap_into_place(new: Path, out_dir: Path) -> None:
-    # A directory cannot replace a non-empty one in one rename: move the old site
-    # aside, the new one in, then delete the old. The lock keeps a DAG task and
-    # `mwh docs` from swapping at the same time.
-    with open(out_dir.parent / f".{out_dir.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        old = out_dir.parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}"
-        if out_dir.exists():
-            out_dir.rename(old)
-        new.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)

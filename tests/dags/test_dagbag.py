@@ -71,6 +71,13 @@ def test_transform_is_scheduled_by_the_raw_asset_and_builds_models(dagbag):
     assert any("mart_asylum_applications_monthly" in t for t in task_ids)
 
 
+def test_report_follows_the_published_generation(dagbag):
+    dag = dagbag.dags["report"]
+    assert dag.task_ids == ["publish_report"]
+    assert "warehouse_published" in str(dag.timetable.asset_condition)
+    assert set(dag.tags) == {"publish"}
+
+
 @pytest.mark.parametrize("path", sorted(DAGS_DIR.glob("*.py")), ids=lambda p: p.name)
 def test_dag_files_are_thin(path):
     """No GX or dbt import at module level: the dag-processor parses these files often."""
