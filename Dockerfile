@@ -50,7 +50,8 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 
 # Then the source. The project is installed editable on purpose: ingest.config finds
 # dags/, dbt_project/ and expectations/ beside ingest/, which a wheel would not.
-COPY README.md airflow.env ./
+COPY README.md ./
+COPY airflow.env ./airflow.env
 COPY ingest/ ingest/
 COPY dags/ dags/
 COPY dbt_project/ dbt_project/

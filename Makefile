@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test stop lint clean chromium up down
+.PHONY: install run test test-services stop lint clean chromium up down
 
 # uv is bootstrapped into the project's venv with pip, then pins everything from uv.lock
 # (uv itself is in the lock, so `uv sync` keeps it).
@@ -35,6 +35,10 @@ chromium:
 
 test: install chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Airflow's real services driven through the REST API (minutes of scheduler time).
+test-services: install
+	$(VENV)/bin/pytest -m services $(PYTEST_ARGS)
 
 # Airflow's services on this machine (UI on 127.0.0.1:8080); ARGS="--executor celery".
 up: install

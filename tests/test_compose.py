@@ -501,7 +501,7 @@ def test_mounted_host_folders_exist_and_runtime_ones_are_ignored():
             if source in RUNTIME_MOUNTS:
                 if source.removeprefix("./") not in gitignore:
                     problems.append(f"{name}: {source} is runtime output and must be git-ignored")
-            elif not (ROOT / source).is_dir():
+            elif not (ROOT / source).exists():
                 problems.append(f"{name}: {source} does not exist in the repository")
             elif mode != "ro":
                 problems.append(f"{name}: source folder {source} should be mounted read-only")
