@@ -78,7 +78,7 @@ class Api:
 
     def _failed(self, dag_id: str, run: dict) -> str:
         bad = [(t["task_id"], t["state"]) for t in self.tasks(dag_id, run["dag_run_id"])
-               if t["state"] not in ("success", "skipped")]  # fmt: skip
+               if t["state"] not in ("success", "skipped", "upstream_failed")]  # fmt: skip
         return f"{dag_id} run {run['dag_run_id']} {run['state']}: {bad}"
 
 
