@@ -9,6 +9,7 @@ and share what the services did.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -51,7 +52,7 @@ def test_ui_login_and_token(up):
     )
 
 
-def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_dsn):
+def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_dsn, request):
     """ingest_eurostat triggered through the REST API and a file dropped into the
     landing zone (picked up by the scheduled ingest_submissions) each update their
     Assets; the transform runs on them by itself. The scheduler is killed (-9) in the
@@ -81,6 +82,9 @@ def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_ds
             pid = services.running("scheduler")
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
+            # Its children (serve-logs, the LocalExecutor's workers) outlive it, and the
+            # PID file now names the new scheduler, so `mwh down` cannot reach them.
+            request.addfinalizer(lambda: _kill_group(pid))
             time.sleep(3)
             services.start("scheduler", services.planned("local")["scheduler"], env)
 
@@ -135,3 +139,8 @@ def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_ds
     lines = (EXAMPLES_DIR / "registered_arrivals.csv").read_text().strip().splitlines()
     assert raw_rows == len(lines) - 1
     assert services.health()["scheduler"]["status"] == "healthy"
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
