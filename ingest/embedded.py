@@ -316,6 +316,9 @@ class EmbeddedServer:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
+        # As PostgreSQL binds: the closed connections of a server just stopped (TIME_WAIT)
+        # must not move its restart to another port.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

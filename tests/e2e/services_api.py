@@ -82,10 +82,11 @@ class Api:
         return f"{dag_id} run {run['dag_run_id']} {run['state']}: {bad}"
 
 
-def running_services(executor, warehouse_dsn, dbt_manifest, databases, home, **extra):
-    """The services on a fresh warehouse, every DAG paused at creation (the tests unpause
-    what they drive), retries 3 s apart, ingest_submissions polling every minute;
-    yields (env, Api) and stops them and drops their metadata database afterwards."""
+def running_services(executor, warehouse_dsn, dbt_manifest, server_dsn, home, **extra):
+    """The services on a fresh warehouse (`server_dsn`: its server's maintenance
+    database), every DAG paused at creation (the tests unpause what they drive),
+    retries 3 s apart, ingest_submissions polling every minute; yields (env, Api) and
+    stops them and drops their metadata database afterwards."""
     metadata_db = f"mwh_test_airflow_{executor}_{os.getpid()}"
     settings = {
         "AIRFLOW_HOME": str(home / "airflow"),
@@ -115,5 +116,5 @@ def running_services(executor, warehouse_dsn, dbt_manifest, databases, home, **e
     finally:
         services.down(echo=lambda line: None)
         mp.undo()
-        with psycopg.connect(databases.dsn("postgres"), autocommit=True) as conn:
+        with psycopg.connect(server_dsn, autocommit=True) as conn:
             conn.execute(f'drop database if exists "{metadata_db}" with (force)')

@@ -30,7 +30,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.services]
 @pytest.fixture(scope="module")
 def up(warehouse_dsn, dbt_manifest, databases, tmp_path_factory):
     home = tmp_path_factory.mktemp("services")
-    yield from running_services("local", warehouse_dsn, dbt_manifest, databases, home)
+    yield from running_services(
+        "local", warehouse_dsn, dbt_manifest, databases.dsn("postgres"), home
+    )
 
 
 def test_ui_login_and_token(up):

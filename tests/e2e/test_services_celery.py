@@ -32,7 +32,7 @@ def up(warehouse_dsn, dbt_manifest, databases, tmp_path_factory):
     home = tmp_path_factory.mktemp("services-celery")
     # A killed worker's task is noticed by its missing heartbeat: 20 s, not 5 minutes.
     yield from running_services(
-        "celery", warehouse_dsn, dbt_manifest, databases, home,
+        "celery", warehouse_dsn, dbt_manifest, databases.dsn("postgres"), home,
         AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT="20",
     )  # fmt: skip
 
