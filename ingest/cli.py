@@ -43,7 +43,7 @@ def up_services(dsn: str, executor: str) -> int:
     user = services.AIRFLOW_SETTINGS["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"].split(":")[0]
     print(f"Airflow UI and REST API: {services.api_url()}  (executor: {executor})")
     print(f"  login: {user}, password in {services.password_file(env)}")
-    print(f"  logs and PIDs: {services.services_dir()}; stop with `make down`")
+    print(f"  logs: {services.log_file('scheduler').parent}; stop with `make down`")
     return 0
 
 
@@ -66,8 +66,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_stop(args: argparse.Namespace) -> int:
+    from ingest import services
     from ingest.embedded import default_server
 
+    if not os.environ.get("WAREHOUSE_DSN") and services.started_services():
+        # Their metadata is on this server: supervisord would restart them in vain.
+        cmd_down(args)
     stopped = default_server().stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
     return 0
@@ -374,7 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_down
     )
     sub.add_parser("migrate", help="apply warehouse migrations").set_defaults(func=cmd_migrate)
-    sub.add_parser("stop", help="stop the embedded PostgreSQL").set_defaults(func=cmd_stop)
+    sub.add_parser(
+        "stop", help="stop the embedded PostgreSQL (and the services on it)"
+    ).set_defaults(func=cmd_stop)
     sub.add_parser("dsn", help="print the warehouse connection string").set_defaults(func=cmd_dsn)
     sub.add_parser("summary", help="rows, validation and models").set_defaults(func=cmd_summary)
     sub.add_parser("quality", help="latest validation per dataset").set_defaults(func=cmd_quality)

@@ -1,28 +1,26 @@
 """`mwh up --services` / `mwh down`: Airflow 3's own services on this machine.
 
 The api-server (UI and REST API on 127.0.0.1:8080), scheduler, dag-processor and
-triggerer, and with `--executor celery` Celery workers on Redis, each a process of its
-own with its log in `.mwh/services/logs/` and its PID in `.mwh/services/<name>.pid`.
-Airflow's metadata lives in a PostgreSQL database (`airflow`) on the warehouse's
-server: the embedded one unless WAREHOUSE_DSN names another. `mwh down` stops only
-the processes whose PID files `mwh up` wrote, and only if they are still those
-processes (a PID reused by something else is left alone).
+triggerer, and with `--executor celery` Celery workers on Redis, each a process group
+of its own under supervisord (ingest/supervision.py), which starts it again whenever
+it exits, with its log in `.mwh/services/logs/`. Airflow's metadata lives in a
+PostgreSQL database (`airflow`) on the warehouse's server: the embedded one unless
+WAREHOUSE_DSN names another. `mwh down` stops the services, supervisord and whatever
+is left in supervisord's session, nothing else.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.config import PROJECT_ROOT, dsn_parts, state_dir
+from ingest import supervision
+from ingest.config import PROJECT_ROOT, dsn_parts
 from ingest.orchestration import AIRFLOW_SETTINGS, DBT_QUEUE, venv_bin
 
 EXECUTORS = {"local": "LocalExecutor", "celery": "CeleryExecutor"}
@@ -40,7 +38,7 @@ DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
 
 def services_dir() -> Path:
-    return state_dir() / "services"
+    return supervision.services_dir()
 
 
 def api_port() -> int:
@@ -149,98 +147,27 @@ def planned(executor: str) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ processes
 
 
-def _pid_file(name: str) -> Path:
-    return services_dir() / f"{name}.pid"
-
-
 def log_file(name: str) -> Path:
-    return services_dir() / "logs" / f"{name}.log"
+    return supervision.log_file(name)
 
 
-def _start_time(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (/proc/<pid>/stat field 22):
-    with the PID, it names one process even after the PID is reused."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
+def environments() -> dict[str, dict[str, str]]:
+    """What each service adds to the shared environment."""
+    out: dict[str, dict[str, str]] = {"scheduler": {"MWH_PRELOAD_TASK_MODULES": "1"}}
+    for name, port in WORKER_LOG_PORTS.items():
+        out[name] = {"MWH_PRELOAD_TASK_MODULES": "1",
+                     "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(port)}  # fmt: skip
+    return out
 
 
 def running(name: str) -> int | None:
-    """The PID of service `name` if `mwh up` started it and it still runs."""
-    try:
-        pid_s, started = _pid_file(name).read_text().split()
-    except (OSError, ValueError):
-        return None
-    pid = int(pid_s)
-    if _start_time(pid) != started:
-        return None
-    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    return None if state == "Z" else pid
-
-
-def start(name: str, argv: list[str], env: dict[str, str]) -> int:
-    """Start one service in a session of its own (so `stop` reaches its children)."""
-    log = log_file(name)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    service_env = dict(env)
-    if name == "scheduler" or name in CELERY_WORKERS:
-        service_env["MWH_PRELOAD_TASK_MODULES"] = "1"
-    if name in WORKER_LOG_PORTS:
-        service_env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"] = str(WORKER_LOG_PORTS[name])
-    with log.open("a") as out:
-        proc = subprocess.Popen(
-            argv, env=service_env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-    _pid_file(name).write_text(f"{proc.pid} {_start_time(proc.pid)}\n")
-    return proc.pid
-
-
-def stop(*names: str, timeout: float = 30.0, sig: int = signal.SIGTERM) -> list[str]:
-    """Stop services and their children (each one's process group): `sig` to all at
-    once, then SIGKILL to what still runs after `timeout`. Returns those that ran."""
-    pids = {}
-    for name in names:
-        pid = running(name)
-        _pid_file(name).unlink(missing_ok=True)
-        if pid is not None:
-            pids[name] = pid
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, sig)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(map(_group_alive, pids.values())):
-        time.sleep(0.2)
-    for pid in pids.values():
-        if _group_alive(pid):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
-    return list(pids)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie leader (not yet reaped by its parent) keeps the group "alive".
-    return any(
-        _stat_field(p, 4) == str(pgid) and _stat_field(p, 2) != "Z"
-        for p in Path("/proc").iterdir()
-        if p.name.isdigit()
-    )
-
-
-def _stat_field(proc: Path, n: int) -> str | None:
-    try:
-        return (proc / "stat").read_text().rsplit(")", 1)[1].split()[n - 2]
-    except (OSError, IndexError):
-        return None
+    """The PID of service `name` if it runs under `mwh up`'s supervisord."""
+    info = supervision.processes().get(name)
+    return info["pid"] if info and info["statename"] == "RUNNING" else None
 
 
 def started_services() -> list[str]:
-    return sorted(p.stem for p in services_dir().glob("*.pid"))
+    return sorted(supervision.processes())
 
 
 # ------------------------------------------------------------------ health
@@ -269,9 +196,12 @@ def wait_healthy(names: list[str], *, timeout: float = 180.0) -> None:
     a service that exits meanwhile fails at once with its log's tail."""
     deadline = time.monotonic() + timeout
     while True:
-        dead = [n for n in names if running(n) is None]
+        states = supervision.processes()
+        dead = [n for n in names if states.get(n, {}).get("statename") in (None, "FATAL")]
         if dead:
-            raise RuntimeError(f"{dead[0]} exited; its log {log_file(dead[0])}:\n{_tail(dead[0])}")
+            raise RuntimeError(
+                f"{dead[0]} keeps exiting; its log {log_file(dead[0])}:\n{_tail(dead[0])}"
+            )
         waiting = _unhealthy(names)
         if not waiting:
             return
@@ -291,27 +221,32 @@ def _tail(name: str, lines: int = 30) -> str:
 
 
 def up(admin_dsn: str, executor: str = "local", echo: Callable[[str], None] = print) -> dict:
-    """Start every service not already running; returns the environment they run in."""
+    """Start the services under supervisord (or start again those that stopped);
+    returns the environment they run in."""
     from ingest.runtime import airflow_db_migrate
 
     env = services_env(admin_dsn, executor)
+    commands = planned(executor)
+    current = supervision.supervisord()
+    if current and current[1] != executor:
+        raise RuntimeError(f"the services run with the {current[1]} executor: `mwh down` first")
     echo("      Airflow metadata: airflow db migrate (PostgreSQL)")
     airflow_db_migrate(env)
-    commands = planned(executor)
-    for name, argv in commands.items():
-        if running(name):
-            echo(f"      {name}: already running (pid {running(name)})")
-            continue
-        echo(f"      {name}: started (pid {start(name, argv, env)}), log {log_file(name)}")
+    if current:
+        echo(f"      supervisord already running (pid {current[0]}): starting what stopped")
+        supervision.start_stopped()
+    else:
+        pid = supervision.start(commands, environments(), env, executor)
+        echo(f"      supervisord (pid {pid}) started {', '.join(commands)}; "
+             f"logs in {log_file('supervisord').parent}")  # fmt: skip
     wait_healthy(list(commands))
     return env
 
 
 def down(echo: Callable[[str], None] = print) -> list[str]:
-    """Stop what `up` started: workers first, the api-server last."""
-    order = [*reversed(CELERY_WORKERS), "scheduler", "triggerer", "dag-processor", "api-server"]
-    names = sorted(started_services(), key=lambda n: order.index(n) if n in order else -1)
-    stopped = stop(*names)
-    for name in stopped:
+    """Stop what `up` started (workers first, the api-server last) and supervisord."""
+    names = [n for n, i in supervision.processes().items() if i["statename"] != "STOPPED"]
+    supervision.shutdown()
+    for name in names:
         echo(f"      {name}: stopped")
-    return stopped
+    return names

@@ -9,7 +9,6 @@ and share what the services did.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ingest import services
+from ingest import services, supervision
 from tests.e2e.services_api import running_services
 
 # `make test-services`: minutes of scheduler time that `make test` cannot afford.
@@ -54,12 +53,12 @@ def test_ui_login_and_token(up):
     )
 
 
-def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_dsn, request):
+def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_dsn):
     """ingest_eurostat triggered through the REST API and a file dropped into the
     landing zone (picked up by the scheduled ingest_submissions) each update their
     Assets; the transform runs on them by itself. The scheduler is killed (-9) in the
-    middle of the Eurostat run and started again: the run completes (its orphaned
-    task reset and retried), nothing is loaded twice."""
+    middle of the Eurostat run and supervisord starts it again: the run completes (its
+    orphaned task reset and retried), nothing is loaded twice."""
     from airflow.sdk import ObjectStoragePath
 
     from ingest.submissions.landing import EXAMPLES_DIR, drop
@@ -77,18 +76,13 @@ def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_ds
     killed = []
 
     def kill_scheduler_mid_task(run):
-        """kill -9 the scheduler while a task of `run` runs, then start it again."""
+        """kill -9 the scheduler while a task of `run` runs."""
         if killed or run["state"] != "running":
             return
         if any(t["state"] == "running" for t in api.tasks(run["dag_id"], run["dag_run_id"])):
             pid = services.running("scheduler")
-            os.kill(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)  # supervisord starts it again
             killed.append(pid)
-            # Its children (serve-logs, the LocalExecutor's workers) outlive it, and the
-            # PID file now names the new scheduler, so `mwh down` cannot reach them.
-            request.addfinalizer(lambda: _kill_group(pid))
-            time.sleep(3)
-            services.start("scheduler", services.planned("local")["scheduler"], env)
 
     api.unpause("ingest_eurostat")
     triggered = api.call("POST", "/api/v2/dags/ingest_eurostat/dagRuns", {"logical_date": None})
@@ -120,6 +114,10 @@ def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_ds
     assert "submissions__registered_arrivals" in names, names
     assert any(n.startswith("eurostat__") for n in names), names
     assert killed, "the scheduler was never killed during an ingest task"
+    # Restarted by supervisord; what the dead one left (serve-logs, the LocalExecutor's
+    # workers: its process group) was stopped by the event listener.
+    assert services.running("scheduler") not in (None, killed[0])
+    assert not supervision.group_alive(killed[0])
 
     with psycopg.connect(warehouse_dsn) as conn:
         (local_rows,) = conn.execute(
@@ -141,8 +139,3 @@ def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_ds
     lines = (EXAMPLES_DIR / "registered_arrivals.csv").read_text().strip().splitlines()
     assert raw_rows == len(lines) - 1
     assert services.health()["scheduler"]["status"] == "healthy"
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGKILL)
