@@ -30,7 +30,7 @@ def _submit(dsn: str, args: argparse.Namespace) -> dict:
 def _transform(dsn: str, args: argparse.Namespace) -> dict:
     from ingest.bench_transform import bench_transform
 
-    return bench_transform(dsn, args.repeat, database=args.database)
+    return bench_transform(dsn, args.repeat, database=args.database, runner=args.runner)
 
 
 def _runner(name: str, bench: Callable[[str, argparse.Namespace], dict]):
@@ -72,4 +72,6 @@ def register(sub) -> None:
     bt = bench.add_parser("transform", help="the transform DAG against a plain dbt build")
     bt.add_argument("--repeat", type=int, default=1, help="timed pairs (medians are reported)")
     bt.add_argument("--database", default="mwh_bench_transform", help="scratch database prefix")
+    bt.add_argument("--runner", choices=("services", "dags-test"), default="services",
+                    help="a scheduler via the REST API, or `mwh run`'s DAG.test()")  # fmt: skip
     bt.set_defaults(func=_runner("transform", _transform))

@@ -30,7 +30,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def up_services(dsn: str, executor: str) -> int:
     """Airflow's services on this machine (ingest/services.py), then how to log in."""
-    from ingest import services
+    from ingest import services, supervision
     from ingest.runtime import StepFailed, dbt_parse
 
     try:
@@ -43,7 +43,7 @@ def up_services(dsn: str, executor: str) -> int:
     user = services.AIRFLOW_SETTINGS["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"].split(":")[0]
     print(f"Airflow UI and REST API: {services.api_url()}  (executor: {executor})")
     print(f"  login: {user}, password in {services.password_file(env)}")
-    print(f"  logs: {services.log_file('scheduler').parent}; stop with `make down`")
+    print(f"  logs: {supervision.log_file('scheduler').parent}; stop with `make down`")
     return 0
 
 

@@ -28,11 +28,21 @@ REAPER = "reaper"
 
 
 def services_dir() -> Path:
-    return state_dir() / "services"
+    """supervisord's files and the services' logs (MWH_SERVICES_DIR: a second set of
+    services beside `make up`'s, as `mwh bench transform` runs)."""
+    return Path(os.environ.get("MWH_SERVICES_DIR") or state_dir() / "services")
 
 
 def log_file(name: str) -> Path:
     return services_dir() / "logs" / f"{name}.log"
+
+
+def tail(name: str, lines: int = 30) -> str:
+    """The last lines of a service's log (or supervisord's)."""
+    try:
+        return "\n".join(log_file(name).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
 
 
 def _conf() -> Path:
@@ -125,8 +135,9 @@ def start(programs: dict[str, list[str]], environments: dict[str, dict[str, str]
             if rpc().getState()["statename"] == "RUNNING":
                 return proc.pid
         if proc.poll() is not None or time.monotonic() > deadline:
-            tail = log_file("supervisord").read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"supervisord did not start; {log_file('supervisord')}:\n{tail}")
+            raise RuntimeError(
+                f"supervisord did not start; {log_file('supervisord')}:\n{tail('supervisord')}"
+            )
         time.sleep(0.2)
 
 
