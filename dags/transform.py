@@ -4,8 +4,10 @@
 Builds the whole dbt project (staging, intermediate, marts, reference seeds,
 snapshots) with astronomer-cosmos's watcher mode: one `dbt build` with dbt's threads
 (`MWH_DBT_THREADS`, default one per core) in the task `dbt_producer_watcher`, and one
-task per model and per model's tests that reports that node's result. Scheduled by
-the Assets of the raw datasets: it runs when a validated batch of any of them lands.
+task per model and per model's tests that reports that node's result. Under a
+scheduler those tasks run in the triggerer, alongside the build (ingest/watcher.py).
+Scheduled by the Assets of the raw datasets: it runs when a validated batch of any
+of them lands.
 
 **Blue/green.** `prepare_shadow` creates the shadow schemas `<schema>__next` (with
 copies of the incremental facts and snapshots); dbt builds and tests everything
@@ -15,7 +17,7 @@ publishes nothing: analysts and BI tools keep reading the previous generation.
 
 **Retries.** The producer does not retry its `dbt build` (cosmos skips a second
 attempt). A model or test task that is retried or cleared runs dbt for its own node
-alone (`dbt run` / `dbt test --select <model>`) into the shadow schemas; clear
+alone, on a worker (`dbt run` / `dbt test --select <model>`) into the shadow schemas; clear
 `publish` too to publish the result. Clearing the whole run starts again from
 `prepare_shadow`, the safe choice after a fix.
 

@@ -73,6 +73,9 @@ def airflow_env(dsn: str, home: Path | None = None) -> dict[str, str]:
         # `dags test` waits out retry delays in-process; a local run reports failures at once.
         "MWH_TASK_RETRIES": os.environ.get("MWH_TASK_RETRIES", "0"),
         "WAREHOUSE_DSN": runtime_dsn(dsn, LOADER),
+        # `dags test` runs one task at a time: the transform's node tasks follow the
+        # build (ingest/transform_dag.py).
+        "MWH_NODE_TASKS_AFTER_BUILD": "1",
     }
     env.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}")
     return env

@@ -37,10 +37,6 @@ WORKER_LOG_PORTS = {"worker": 8795, "worker-dbt": 8796}
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
 
-def services_dir() -> Path:
-    return supervision.services_dir()
-
-
 def api_port() -> int:
     return int(os.environ.get("MWH_API_PORT", "8080"))
 
@@ -88,7 +84,7 @@ def _secret(name: str) -> str:
     """A per-installation secret every service must share, kept in the state folder."""
     import secrets
 
-    path = services_dir() / name
+    path = supervision.services_dir() / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(32))
@@ -113,6 +109,8 @@ def services_env(admin_dsn: str, executor: str = "local") -> dict[str, str]:
                        metadata.replace("+psycopg:", "+psycopg_async:", 1))  # fmt: skip
     env.update({
         "AIRFLOW__CORE__EXECUTOR": EXECUTORS[executor],
+        # A scheduler runs the transform's node tasks alongside the build.
+        "MWH_NODE_TASKS_AFTER_BUILD": "0",
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": str(api_port()),
         "AIRFLOW__API__BASE_URL": api_url(),
@@ -147,13 +145,12 @@ def planned(executor: str) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ processes
 
 
-def log_file(name: str) -> Path:
-    return supervision.log_file(name)
-
-
 def environments() -> dict[str, dict[str, str]]:
     """What each service adds to the shared environment."""
-    out: dict[str, dict[str, str]] = {"scheduler": {"MWH_PRELOAD_TASK_MODULES": "1"}}
+    out: dict[str, dict[str, str]] = {
+        "scheduler": {"MWH_PRELOAD_TASK_MODULES": "1"},
+        "dag-processor": {"MWH_PRELOAD_TASK_MODULES": "parse"},
+    }
     for name, port in WORKER_LOG_PORTS.items():
         out[name] = {"MWH_PRELOAD_TASK_MODULES": "1",
                      "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(port)}  # fmt: skip
@@ -200,7 +197,8 @@ def wait_healthy(names: list[str], *, timeout: float = 180.0) -> None:
         dead = [n for n in names if states.get(n, {}).get("statename") in (None, "FATAL")]
         if dead:
             raise RuntimeError(
-                f"{dead[0]} keeps exiting; its log {log_file(dead[0])}:\n{_tail(dead[0])}"
+                f"{dead[0]} keeps exiting; its log {supervision.log_file(dead[0])}:\n"
+                + supervision.tail(dead[0])
             )
         waiting = _unhealthy(names)
         if not waiting:
@@ -208,13 +206,6 @@ def wait_healthy(names: list[str], *, timeout: float = 180.0) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"not healthy after {timeout:.0f}s: {', '.join(waiting)}")
         time.sleep(1)
-
-
-def _tail(name: str, lines: int = 30) -> str:
-    try:
-        return "\n".join(log_file(name).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 # ------------------------------------------------------------------ up / down
@@ -238,7 +229,7 @@ def up(admin_dsn: str, executor: str = "local", echo: Callable[[str], None] = pr
     else:
         pid = supervision.start(commands, environments(), env, executor)
         echo(f"      supervisord (pid {pid}) started {', '.join(commands)}; "
-             f"logs in {log_file('supervisord').parent}")  # fmt: skip
+             f"logs in {supervision.log_file('supervisord').parent}")  # fmt: skip
     wait_healthy(list(commands))
     return env
 

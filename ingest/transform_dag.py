@@ -12,6 +12,8 @@ Importing this module is cheap (no dbt, no I/O at DAG parse time).
 
 from __future__ import annotations
 
+import os
+
 import pendulum
 
 from ingest.orchestration import (
@@ -109,26 +111,38 @@ def _dag_class(dbt_dag):
 
 
 def wire_generation(dag, prepare, publish) -> None:  # the two tasks' XComArgs
-    """prepare -> producer -> every model and test task -> publish.
+    """prepare -> producer -> publish, with a task per dbt node between prepare and
+    publish, linked as dbt's lineage links the nodes.
 
-    Cosmos starts the per-model tasks alongside the producer (trigger rule `always`)
-    and only for models with no upstream model; in a project with sources the staging
-    models start with no upstream at all. Here each waits for the producer to finish
-    (all_done: they report the failures too), which `airflow dags test` needs (it runs
-    one task at a time) and which costs the scheduler nothing but live per-model
-    colours while the build runs; the producer's log shows dbt's progress meanwhile.
+    Under a scheduler each node's task runs in the triggerer (ingest/watcher.py) and
+    starts with the build: it turns green or red as dbt finishes its node, and the
+    run ends a few seconds after the build. `airflow dags test` (`mwh run`) runs one
+    task at a time and would wait on a node before the build ran, so there the first
+    nodes' tasks follow the producer instead, whatever its outcome (all_done: they
+    report the failures too). MWH_NODE_TASKS_AFTER_BUILD=1 chooses that shape; `mwh
+    run` sets it.
     """
+    from ingest.watcher import start_in_triggerer
+
     prepare, publish = prepare.operator, publish.operator
     producer = dag.get_task(PRODUCER_TASK_ID)
     # Celery sends the dbt build to its own queue (a worker sized for it); the
     # LocalExecutor ignores queues.
     producer.queue = DBT_QUEUE
     prepare >> producer
+    after_build = os.environ.get("MWH_NODE_TASKS_AFTER_BUILD") == "1"
     consumers = [t for t in dag.tasks if t not in (prepare, producer, publish)]
     for t in consumers:
+        # Cosmos gives the nodes with no upstream node (here every staging model
+        # and seed) no upstream task at all.
         if not t.upstream_task_ids:
-            producer >> t
-        if PRODUCER_TASK_ID in t.upstream_task_ids:
-            t.trigger_rule = "all_done"
-    # Published only when every model and every test passed (the default all_success).
-    consumers >> publish
+            if after_build:
+                producer >> t
+                t.trigger_rule = "all_done"
+            else:
+                prepare >> t
+        # ~160 tasks that only read the build's results: no worker each.
+        start_in_triggerer(t, dag.dag_id)
+    # Published only when the build ended (its on-run-end hooks too) and every model
+    # and every test passed (the default all_success).
+    [producer, *consumers] >> publish

@@ -71,6 +71,34 @@ def test_transform_is_scheduled_by_the_raw_asset_and_builds_models(dagbag):
     assert any("mart_asylum_applications_monthly" in t for t in task_ids)
 
 
+@pytest.mark.parametrize("after_build", ["0", "1"])
+def test_transform_node_tasks_start_in_the_triggerer(dbt_manifest, monkeypatch, after_build):
+    """Under a scheduler the node tasks follow prepare_shadow and watch the build as it
+    runs; under `dags test` (MWH_NODE_TASKS_AFTER_BUILD=1) they follow the build. In
+    both, each starts in the triggerer (a serialised StartTriggerArgs the scheduler
+    reads) and publish waits for the build and every node."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    from ingest.transform_dag import PRODUCER_TASK_ID, build_transform_dag
+
+    monkeypatch.setenv("MWH_NODE_TASKS_AFTER_BUILD", after_build)
+    dag = build_transform_dag(doc_md=None)
+    scheduled = DagSerialization.from_dict(DagSerialization.to_dict(dag))
+    ends = {"prepare_shadow", PRODUCER_TASK_ID, "publish"}
+    nodes = [t for t in scheduled.tasks if t.task_id not in ends]
+    assert len(nodes) > 100
+    assert all(t.start_from_trigger for t in nodes)
+    assert {t.start_trigger_args.trigger_cls for t in nodes} == {"ingest.watcher.NodeResultTrigger"}
+    assert not any(t.start_from_trigger for t in scheduled.tasks if t.task_id in ends)
+    first = [t for t in nodes if not t.upstream_task_ids - ends]
+    expected = PRODUCER_TASK_ID if after_build == "1" else "prepare_shadow"
+    assert first and all(t.upstream_task_ids == {expected} for t in first)
+    rules = {str(t.trigger_rule).rsplit(".", 1)[-1].lower() for t in first}
+    assert rules == ({"all_done"} if after_build == "1" else {"all_success"})
+    publish = scheduled.get_task("publish")
+    assert publish.upstream_task_ids == {PRODUCER_TASK_ID, *(t.task_id for t in nodes)}
+
+
 def test_report_follows_the_published_generation(dagbag):
     dag = dagbag.dags["report"]
     assert dag.task_ids == ["publish_report"]

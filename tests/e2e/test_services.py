@@ -109,6 +109,12 @@ def test_rest_trigger_file_pickup_and_asset_triggered_transform(up, warehouse_ds
     names = set()
     for run in api.runs("transform"):
         assert run["run_type"] == "asset_triggered"
+        # Only prepare, the dbt build and publish took a worker; the ~160 node tasks
+        # started and ended in the triggerer (ingest/watcher.py).
+        tasks = api.tasks("transform", run["dag_run_id"])
+        on_workers = {t["task_id"] for t in tasks if t["queued_when"]}
+        assert on_workers == {"prepare_shadow", "dbt_producer_watcher", "publish"}, on_workers
+        assert len(tasks) > 100 and {t["state"] for t in tasks} == {"success"}
         path = f"/api/v2/dags/transform/dagRuns/{run['dag_run_id']}/upstreamAssetEvents"
         names |= {e["name"] for e in api.call("GET", path)["asset_events"]}
     assert "submissions__registered_arrivals" in names, names
