@@ -129,6 +129,9 @@ def wire_generation(dag, prepare, publish) -> None:  # the two tasks' XComArgs
     # Celery sends the dbt build to its own queue (a worker sized for it); the
     # LocalExecutor ignores queues.
     producer.queue = DBT_QUEUE
+    # cosmos skips a producer's second try (the node tasks rerun their own nodes), and
+    # a skipped producer would skip publish, which ends the run as a success.
+    producer.retries = 0
     prepare >> producer
     after_build = os.environ.get("MWH_NODE_TASKS_AFTER_BUILD") == "1"
     consumers = [t for t in dag.tasks if t not in (prepare, producer, publish)]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.orchestration import ALLOWED_TAGS
+from ingest.transform_dag import PRODUCER_TASK_ID
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 
@@ -35,6 +36,9 @@ def test_policies(dagbag):
         assert not dag.catchup, f"{dag_id} would backfill on first deploy"
         for t in dag.tasks:
             assert t.owner and t.owner != "airflow", f"{dag_id}.{t.task_id} has no owner"
+            if (dag_id, t.task_id) == ("transform", PRODUCER_TASK_ID):
+                # cosmos skips a retried build; its node tasks retry their own nodes.
+                continue
             assert t.retries >= 1, f"{dag_id}.{t.task_id} has no retries"
 
 
@@ -79,7 +83,7 @@ def test_transform_node_tasks_start_in_the_triggerer(dbt_manifest, monkeypatch, 
     reads) and publish waits for the build and every node."""
     from airflow.serialization.serialized_objects import DagSerialization
 
-    from ingest.transform_dag import PRODUCER_TASK_ID, build_transform_dag
+    from ingest.transform_dag import build_transform_dag
 
     monkeypatch.setenv("MWH_NODE_TASKS_AFTER_BUILD", after_build)
     dag = build_transform_dag(doc_md=None)
@@ -97,6 +101,8 @@ def test_transform_node_tasks_start_in_the_triggerer(dbt_manifest, monkeypatch, 
     assert rules == ({"all_done"} if after_build == "1" else {"all_success"})
     publish = scheduled.get_task("publish")
     assert publish.upstream_task_ids == {PRODUCER_TASK_ID, *(t.task_id for t in nodes)}
+    # A retried producer is skipped by cosmos, and would skip publish: a green run.
+    assert scheduled.get_task(PRODUCER_TASK_ID).retries == 0
 
 
 def test_report_follows_the_published_generation(dagbag):

@@ -508,23 +508,6 @@ def test_pipeline_end_to_end(ran_all, env, warehouse_dsn):
     assert os.path.isdir(env["MWH_PAYLOAD_DIR"])
 
 
-@pytest.fixture
-def broken_project(tmp_path):
-    """A copy of the dbt project whose regional mart fails at run time: it is built
-    after the facts and the local and national marts it reads."""
-    import shutil
-
-    from ingest.config import DBT_PROJECT_DIR
-
-    copy = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs"))
-    mart = copy / "models" / "marts" / "regional" / "mart_regional_situation.sql"
-    text = mart.read_text()
-    assert text.rstrip().endswith("select * from final")
-    mart.write_text(text.rstrip() + " where 1 / (select count(*) * 0 from final) = 1\n")
-    return copy
-
-
 def _assert_levels_add_up(dsn):
     """As BI tools read them: each region group's figures are its members' sums."""
     with psycopg.connect(dsn) as conn:
