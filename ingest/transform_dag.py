@@ -115,12 +115,12 @@ def wire_generation(dag, prepare, publish) -> None:  # the two tasks' XComArgs
     publish, linked as dbt's lineage links the nodes.
 
     Under a scheduler each node's task runs in the triggerer (ingest/watcher.py) and
-    starts with the build: it turns green or red as dbt finishes its node, and the
-    run ends a few seconds after the build. `airflow dags test` (`mwh run`) runs one
-    task at a time and would wait on a node before the build ran, so there the first
-    nodes' tasks follow the producer instead, whatever its outcome (all_done: they
-    report the failures too). MWH_NODE_TASKS_AFTER_BUILD=1 chooses that shape; `mwh
-    run` sets it.
+    starts with the build: it reports its node soon after dbt finishes it (each level
+    of the lineage costs Airflow about 3 s, so the last levels trail the build).
+    `airflow dags test` (`mwh run`) runs one task at a time and would wait on a node
+    before the build ran, so there the first nodes' tasks follow the producer instead,
+    whatever its outcome (all_done: they report the failures too).
+    MWH_NODE_TASKS_AFTER_BUILD=1 chooses that shape; `mwh run` sets it.
     """
     from ingest.watcher import start_in_triggerer
 
