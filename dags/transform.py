@@ -16,8 +16,9 @@ one transaction, only when every model and test task succeeded. A failed build
 publishes nothing: analysts and BI tools keep reading the previous generation.
 
 **Retries.** The producer has no retry (cosmos would skip a second attempt, and a
-skipped producer would skip `publish`: a green run). A model or test task that is retried or cleared runs dbt for its own node
-alone, on a worker (`dbt run` / `dbt test --select <model>`) into the shadow schemas; clear
+skipped producer would skip `publish`: a green run). A model or test task that is
+retried or cleared runs dbt for its own node alone, on a worker (`dbt run` /
+`dbt test --select <model>`) into the shadow schemas; clear
 `publish` too to publish the result. Clearing the whole run starts again from
 `prepare_shadow`, the safe choice after a fix.
 
