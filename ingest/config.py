@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -126,3 +128,18 @@ def with_dbname(dsn: str, dbname: str) -> str:
 def redact(dsn: str) -> str:
     """A DSN fit for logs: the password never reaches them."""
     return to_uri(dsn, password_mask="***")
+
+
+@contextlib.contextmanager
+def patched_environ(settings: dict[str, str]) -> Iterator[None]:
+    """os.environ with `settings` for the block, restored after (set or unset)."""
+    saved = {k: os.environ.get(k) for k in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import time
 import urllib.request
@@ -17,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ingest import services
+from ingest.config import patched_environ
 
 
 def free_port() -> int:
@@ -99,20 +99,6 @@ class Api:
 
 
 @contextlib.contextmanager
-def _environ(settings: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextlib.contextmanager
 def scratch(executor: str, warehouse_dsn: str, server_dsn: str, home: Path, *,
             dag_ids: set[str], metadata_db: str,
             **settings: str) -> Iterator[tuple[dict, Api]]:  # fmt: skip
@@ -133,7 +119,7 @@ def scratch(executor: str, warehouse_dsn: str, server_dsn: str, home: Path, *,
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         **settings,
     }
-    with _environ(env_settings):
+    with patched_environ(env_settings):
         try:
             env = services.up(warehouse_dsn, executor, echo=lambda line: None)
             api = Api(services.api_url(), services.admin_password(env))

@@ -251,7 +251,7 @@ def dbt_command(args: list[str] | tuple[str, ...], dsn: str, folder: Path) -> No
     environment; StepFailed on
     failure), but in this process: a dbt process spends about 3 s importing itself.
     MWH_TEST_DBT_SUBPROCESS=1 runs `ingest.runtime.dbt` itself instead."""
-    from ingest.config import DBT_PROJECT_DIR, dbt_env
+    from ingest.config import DBT_PROJECT_DIR, dbt_env, patched_environ
     from ingest.roles import TRANSFORMER, runtime_dsn
     from ingest.runtime import StepFailed, dbt
 
@@ -262,19 +262,14 @@ def dbt_command(args: list[str] | tuple[str, ...], dsn: str, folder: Path) -> No
     from dbt.cli.main import dbtRunner
 
     env = {**TELEMETRY_OFF, **dbt_env(runtime_dsn(dsn, TRANSFORMER))}
-    saved, cwd = {k: os.environ.get(k) for k in env}, os.getcwd()
-    os.environ.update(env)
+    cwd = os.getcwd()
     try:
-        res = dbtRunner().invoke(
-            [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-             *folders]
-        )  # fmt: skip
+        with patched_environ(env):
+            res = dbtRunner().invoke(
+                [*args, "--project-dir", str(DBT_PROJECT_DIR),
+                 "--profiles-dir", str(DBT_PROJECT_DIR), *folders]
+            )  # fmt: skip
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         os.chdir(cwd)  # dbt works from the project folder
     if res.success:
         return
